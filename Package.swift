@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "lossd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lossd", targets: ["lossd"]),
+        .library(name: "LossCore", targets: ["LossCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Pure math: tensors, kernels, losses. No I/O.
+        .target(name: "LossCore"),
+        // Wire formats for tensors. Knows tensors, not HTTP or losses.
+        .target(name: "TensorCodecs", dependencies: ["LossCore"]),
+        // A general HTTP/1.1 server on Foundation + Dispatch. Knows nothing of tensors.
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Routes, content negotiation, error model, worker pool.
+        .target(
+            name: "LossService",
+            dependencies: [
+                "LossCore", "TensorCodecs", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "lossd",
+            dependencies: [
+                "LossService", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LossCoreTests", dependencies: ["LossCore"]),
+        .testTarget(name: "TensorCodecsTests", dependencies: ["TensorCodecs"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "LossServiceTests", dependencies: ["LossService", "HTTPServer", "TensorCodecs"]),
+        .testTarget(name: "lossdTests", dependencies: ["lossd"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,104 @@
+/// The tensors of one request, before any dtype conversion.
+public struct LossInputs: Sendable {
+    /// Predictions.
+    public var input: Tensor
+    /// Targets.
+    public var target: Tensor
+    /// Optional weight.
+    public var weight: Tensor?
+    /// Optional variance (`gaussian_nll`).
+    public var variance: Tensor?
+    /// Optional upstream gradient.
+    public var gradOutput: Tensor?
+
+    /// Creates the inputs of one evaluation.
+    public init(input: Tensor, target: Tensor, weight: Tensor? = nil, variance: Tensor? = nil, gradOutput: Tensor? = nil) {
+        self.input = input
+        self.target = target
+        self.weight = weight
+        self.variance = variance
+        self.gradOutput = gradOutput
+    }
+}
+
+/// A computed loss and gradient as tensors, in the input's dtype.
+public struct LossResult: Sendable, Equatable {
+    /// The loss: shape `[]` when reduced.
+    public var loss: Tensor
+    /// d(loss)/d(input), shaped and typed as the input.
+    public var grad: Tensor
+}
+
+extension LossRegistry {
+    /// Validates parameters and evaluates a loss on tensors.
+    ///
+    /// float32 and float64 inputs compute natively; float16 and bfloat16 compute in float32
+    /// and their loss and gradient are narrowed back to the input's dtype.
+    /// - Parameters:
+    ///   - loss: The loss type (from ``loss(named:)``).
+    ///   - parameters: Raw parameter values from the client.
+    ///   - inputs: The tensors.
+    /// - Throws: ``LossError`` for unusable parameters or tensors.
+    public func evaluate(_ loss: any Loss.Type, parameters: [String: ParameterValue],
+                         inputs: LossInputs) throws(LossError) -> LossResult {
+        let validated = try Parameters(parameters, specs: loss.descriptor.parameters)
+        let instance = try loss.init(parameters: validated)
+        try Self.checkDTypes(inputs, for: loss.descriptor)
+        guard inputs.target.allFinite else {
+            throw LossError(.invalidValue, "'target' contains NaN or infinity", field: "target")
+        }
+        switch inputs.input.dtype {
+        case .float64:
+            let output = try instance.compute(Self.batch(inputs, as: Double.self))
+            return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .float64(output.loss)),
+                              grad: Tensor(unchecked: inputs.input.shape, storage: .float64(output.grad)))
+        case .float32:
+            let output = try instance.compute(Self.batch(inputs, as: Float.self))
+            return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .float32(output.loss)),
+                              grad: Tensor(unchecked: inputs.input.shape, storage: .float32(output.grad)))
+        case .float16:
+            let output = try instance.compute(Self.batch(inputs, as: Float.self))
+            return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .float16(output.loss.map(HalfPrecision.half))),
+                              grad: Tensor(unchecked: inputs.input.shape, storage: .float16(output.grad.map(HalfPrecision.half))))
+        case .bfloat16:
+            let output = try instance.compute(Self.batch(inputs, as: Float.self))
+            return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .bfloat16(output.loss.map(HalfPrecision.bfloat16))),
+                              grad: Tensor(unchecked: inputs.input.shape, storage: .bfloat16(output.grad.map(HalfPrecision.bfloat16))))
+        default:
+            throw LossError(.invalidDType, "'input' must be a floating-point tensor, got \(inputs.input.dtype.rawValue)",
+                            field: "input")
+        }
+    }
+
+    private static func batch<T: LossFloat>(_ inputs: LossInputs, as type: T.Type) -> LossBatch<T> {
+        LossBatch(input: inputs.input.values(as: T.self), shape: inputs.input.shape, target: inputs.target,
+                  weight: inputs.weight, variance: inputs.variance, gradOutput: inputs.gradOutput)
+    }
+
+    private static func checkDTypes(_ inputs: LossInputs, for descriptor: LossDescriptor) throws(LossError) {
+        let present: [(String, Tensor?)] = [("input", inputs.input), ("target", inputs.target), ("weight", inputs.weight),
+                                            ("var", inputs.variance), ("grad_output", inputs.gradOutput)]
+        for (name, tensor) in present {
+            guard let tensor else { continue }
+            guard let spec = descriptor.inputs.first(where: { $0.name == name }) else {
+                if name == "grad_output" {
+                    guard tensor.dtype.isFloatingPoint else {
+                        throw LossError(.invalidDType, "'grad_output' must be floating point", field: name)
+                    }
+                    continue
+                }
+                throw LossError(.invalidTensor, "loss '\(descriptor.name)' takes no '\(name)' tensor", field: name)
+            }
+            guard spec.dtypes.contains(tensor.dtype) else {
+                throw LossError(.invalidDType,
+                                "'\(name)' must be one of \(spec.dtypes.map(\.rawValue).joined(separator: ", ")), got \(tensor.dtype.rawValue)",
+                                field: name)
+            }
+        }
+        for spec in descriptor.inputs where spec.required {
+            if spec.name == "var", inputs.variance == nil {
+                throw LossError(.missingTensor, "loss '\(descriptor.name)' needs a 'var' tensor", field: "var")
+            }
+        }
+    }
+}

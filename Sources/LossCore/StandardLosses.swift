@@ -1,0 +1,6 @@
+/// The list of every loss in this package, in catalog order.
+enum StandardLosses {
+    static let all: [any Loss.Type] = [
+        MSELoss.self,
+    ]
+}
