@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Starts the built lossd and checks it through real clients: the README example verbatim
+# (so the README cannot drift), curl edge cases, and a Python keep-alive load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${LOSSD_BIN:-.build/debug/lossd}
+PORT=${LOSSD_CI_PORT:-18080}
+WORK=$(mktemp -d)
+trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+"$BIN" --port "$PORT" 2>"$WORK/lossd.log" &
+PID=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+
+fail() { echo "FAIL: $*"; cat "$WORK/lossd.log" | tail -20; exit 1; }
+
+echo "-- README example"
+# The command between the ci:example markers, pointed at this port.
+sed -n '/<!-- ci:example:begin -->/,/<!-- ci:example:end -->/p' README.md | sed '/^<!--/d;/^```/d' \
+  | sed "s/127.0.0.1:8080/127.0.0.1:$PORT/" > "$WORK/example.sh"
+expected=$(sed -n '/<!-- ci:output:begin -->/,/<!-- ci:output:end -->/p' README.md | sed '/^<!--/d;/^```/d')
+actual=$(bash "$WORK/example.sh")
+[ "$actual" = "$expected" ] || fail "README example output differs:
+expected: $expected
+actual:   $actual"
+echo "ok"
+
+echo "-- statuses"
+status() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
+[ "$(status -X POST "http://127.0.0.1:$PORT/v1/losses/dice" -H 'Content-Type: application/json' -d '{"input": [1,')" = 400 ] || fail "malformed JSON not 400"
+grep -q '"error"' "$WORK/body" || fail "400 without JSON error"
+[ "$(status -X POST "http://127.0.0.1:$PORT/v1/losses/dcie" -H 'Content-Type: application/json' -d '{}')" = 404 ] || fail "unknown loss not 404"
+grep -q "dice" "$WORK/body" || fail "404 does not suggest dice"
+[ "$(status "http://127.0.0.1:$PORT/v1/losses/dice" -H 'Content-Type: application/json' -d '{"input": [1, 2], "target": [1, 0, 1]}')" = 422 ] || fail "shape mismatch not 422"
+grep -q '"field":"target"' "$WORK/body" || fail "422 does not name target: $(cat "$WORK/body")"
+echo ok
+
+echo "-- 2 MB body through curl (Expect: 100-continue) without the 1 s stall"
+python3 - "$WORK/big.json" <<'PY'
+import json, random, sys
+random.seed(7)
+n = 120_000
+x = [round(random.uniform(-4, 4), 6) for _ in range(n)]
+t = [random.randint(0, 1) for _ in range(n)]
+open(sys.argv[1], "w").write(json.dumps({"input": {"shape": [n], "data": x}, "target": {"shape": [n], "dtype": "uint8", "data": t}}))
+PY
+size=$(stat -c %s "$WORK/big.json"); [ "$size" -gt 2000000 ] || fail "test body only $size bytes"
+elapsed=$(curl -s -o "$WORK/body" -w '%{time_total}' "http://127.0.0.1:$PORT/v1/losses/dice" -H 'Content-Type: application/json' --data-binary @"$WORK/big.json")
+grep -q '"grad"' "$WORK/body" || fail "2 MB request failed: $(head -c 300 "$WORK/body")"
+python3 -c "import sys; sys.exit(0 if float('$elapsed') < 0.9 else 1)" || fail "2 MB POST took ${elapsed}s (Expect stall?)"
+echo "ok ($size bytes in ${elapsed}s)"
+
+echo "-- 413 for an oversized body, server keeps serving"
+kill $PID; wait $PID || true
+"$BIN" --port "$PORT" --max-body-size 1000 2>"$WORK/lossd.log" &
+PID=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+[ "$(status "http://127.0.0.1:$PORT/v1/losses/dice" -H 'Content-Type: application/json' --data-binary @"$WORK/big.json")" = 413 ] || fail "oversized body not 413"
+grep -q '"error"' "$WORK/body" || fail "413 without JSON error"
+curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || fail "server stopped serving after 413"
+kill $PID; wait $PID || true
+"$BIN" --port "$PORT" 2>"$WORK/lossd.log" &
+PID=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+echo ok
+
+echo "-- 50 concurrent keep-alive clients"
+python3 .ci/keepalive_clients.py "$PORT"
+
+echo "-- SIGTERM exits 0"
+kill -TERM $PID
+wait $PID && echo ok || fail "exit status $? after SIGTERM"

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import HTTPServer
+import Logging
+import LossService
+
+/// The `lossd` command: parses options, starts the server, drains on SIGTERM/SIGINT.
+@main
+struct Lossd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lossd",
+        abstract: "Serve training losses and their gradients over HTTP.",
+        discussion: """
+            Every option can also be set through the environment variable named after it \
+            (LOSSD_HOST, LOSSD_PORT, …); a flag wins over the variable. \
+            SIGTERM or SIGINT stops accepting, finishes in-flight requests and exits 0.
+            """
+    )
+
+    @Option(help: "Address to bind; 0.0.0.0 in containers. [env: LOSSD_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "TCP port; 0 picks a free one. [env: LOSSD_PORT] (default: 8080)")
+    var port: Int?
+
+    @Option(help: "Worker threads that compute losses. [env: LOSSD_WORKERS] (default: number of cores)")
+    var workers: Int?
+
+    @Option(help: "Requests that may wait for a worker before 503. [env: LOSSD_QUEUE_DEPTH] (default: 64)")
+    var queueDepth: Int?
+
+    @Option(help: "Largest request body in bytes (after decompression). [env: LOSSD_MAX_BODY_SIZE] (default: 268435456)")
+    var maxBodySize: Int?
+
+    @Option(help: "Seconds in-flight requests get to finish after SIGTERM. [env: LOSSD_GRACE_PERIOD] (default: 30)")
+    var gracePeriod: Double?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: LOSSD_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    func run() throws {
+        let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
+        let logger = settings.makeLogger()
+        let service = LossService(configuration: settings.serviceConfiguration, logger: logger)
+        let server = HTTPServer(configuration: settings.serverConfiguration, responder: service, logger: logger)
+        do {
+            try server.start()
+        } catch {
+            throw ValidationError("cannot listen on \(settings.host):\(settings.port): \(error)")
+        }
+        logger.info("lossd listening", metadata: ["address": "\(settings.host):\(server.localPort)",
+                                                  "workers": "\(settings.serviceConfiguration.workers.workers)"])
+        SignalHandling.onTermination { signal in
+            logger.info("draining", metadata: ["signal": "\(signal)"])
+            service.beginDraining()
+            server.shutdown {
+                logger.info("stopped")
+                exit(0)
+            }
+        }
+        dispatchMain()
+    }
+}
