@@ -2,5 +2,6 @@
 enum StandardLosses {
     static let all: [any Loss.Type] = [
         MSELoss.self,
+        L1Loss.self, BCELoss.self, BCEWithLogitsLoss.self,
     ]
 }
