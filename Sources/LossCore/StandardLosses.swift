@@ -2,5 +2,8 @@
 enum StandardLosses {
     static let all: [any Loss.Type] = [
         MSELoss.self,
+        L1Loss.self, BCELoss.self, BCEWithLogitsLoss.self,
+        SmoothL1Loss.self, HuberLoss.self, LogCoshLoss.self, CharbonnierLoss.self, QuantileLoss.self,
+        PoissonNLLLoss.self, GaussianNLLLoss.self, SoftMarginLoss.self, HingeEmbeddingLoss.self,
     ]
 }
