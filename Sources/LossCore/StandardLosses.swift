@@ -2,5 +2,6 @@
 enum StandardLosses {
     static let all: [any Loss.Type] = [
         MSELoss.self,
+        DiceLoss.self, IoULoss.self, DiceBCELoss.self, FocalLoss.self,
     ]
 }
