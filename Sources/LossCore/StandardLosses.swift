@@ -5,5 +5,6 @@ enum StandardLosses {
         L1Loss.self, BCELoss.self, BCEWithLogitsLoss.self,
         SmoothL1Loss.self, HuberLoss.self, LogCoshLoss.self, CharbonnierLoss.self, QuantileLoss.self,
         PoissonNLLLoss.self, GaussianNLLLoss.self, SoftMarginLoss.self, HingeEmbeddingLoss.self,
+        DiceLoss.self, IoULoss.self, DiceBCELoss.self, FocalLoss.self,
     ]
 }
