@@ -2,5 +2,7 @@
 enum StandardLosses {
     static let all: [any Loss.Type] = [
         MSELoss.self,
+        CrossEntropyLoss.self,
+        NLLLoss.self,
     ]
 }
