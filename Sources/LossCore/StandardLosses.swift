@@ -6,5 +6,7 @@ enum StandardLosses {
         SmoothL1Loss.self, HuberLoss.self, LogCoshLoss.self, CharbonnierLoss.self, QuantileLoss.self,
         PoissonNLLLoss.self, GaussianNLLLoss.self, SoftMarginLoss.self, HingeEmbeddingLoss.self,
         DiceLoss.self, IoULoss.self, DiceBCELoss.self, FocalLoss.self,
+        CrossEntropyLoss.self,
+        NLLLoss.self,
     ]
 }
