@@ -59,7 +59,7 @@ public final class LossService: HTTPResponder {
                 let accepted = pool.submit {
                     completion(Self.catching { try job() })
                 }
-                if !accepted { completion(Self.errorResponse(.overloaded)) }
+                if !accepted { completion(Self.errorResponse(ServiceError.overloaded)) }
             }
         } catch {
             completion(Self.errorResponse(error))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+@preconcurrency import Glibc
 import HTTPServer
 import Logging
 import LossService
@@ -55,7 +56,7 @@ struct Lossd: ParsableCommand {
             service.beginDraining()
             server.shutdown {
                 logger.info("stopped")
-                exit(0)
+                Glibc.exit(0)
             }
         }
         dispatchMain()
