@@ -70,7 +70,8 @@ def bce_elements(q, logits, t, p, pos=1.0, neg=1.0, explicit=False):
     if p.get("from_logits", True):
         if pos == neg and not explicit:
             return pos * F.binary_cross_entropy_with_logits(logits, t, reduction="none")
-        return pos * t * F.softplus(-logits) + neg * (1 - t) * F.softplus(logits)
+        bce = lambda target: F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+        return pos * t * bce(torch.ones_like(t)) + neg * (1 - t) * bce(torch.zeros_like(t))
     if pos == neg and not explicit:
         return pos * F.binary_cross_entropy(q, t, reduction="none")
     return -(pos * t * torch.clamp(torch.log(q), min=-100) + neg * (1 - t) * torch.clamp(torch.log(1 - q), min=-100))
