@@ -4,7 +4,8 @@ public struct ComboLoss: Loss {
     public static let descriptor = LossDescriptor(
         name: "combo",
         summary: "Combo loss (Taghanaki et al. 2019): weighted BCE mixed with the Dice loss. Binary and multilabel modes.",
-        formula: "per group: ce_ratio·mean(−(α·t·log p + (1−α)(1−t)·log(1−p))) + (1 − ce_ratio)·(1 − (2Σp·t + smooth_nr)/(Σp + Σt + smooth_dr)); "
+        formula: "per group: ce_ratio·mean(−(α·t·log p + (1−α)(1−t)·log(1−p))) "
+            + "+ (1 − ce_ratio)·(1 − (2Σp·t + smooth_nr)/(Σp + Σt + smooth_dr)); "
             + "log p = −softplus(−x), log(1−p) = −softplus(x) from logits (logs clamped at −100 when from_logits=false). "
             + "Groups: pooled batch (per class in multilabel) or each image with per_image; weighted class mean; "
             + "reduction acts on the loss vector [N] / [C] / [1].",
