@@ -8,5 +8,6 @@ enum StandardLosses {
         DiceLoss.self, IoULoss.self, DiceBCELoss.self, FocalLoss.self,
         CrossEntropyLoss.self,
         NLLLoss.self,
+        TverskyLoss.self, FocalTverskyLoss.self, GeneralizedDiceLoss.self, ComboLoss.self, MCCLoss.self,
     ]
 }

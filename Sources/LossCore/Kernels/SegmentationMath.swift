@@ -1,20 +1,22 @@
 import Foundation
 
-/// Numerically stable scalar pieces shared by the segmentation kernels.
+/// Scalar pieces shared by the segmentation kernels.
+///
+/// Derivatives follow PyTorch's autograd formulas (σ' = p(1−p), BCE' = p − t from the rounded
+/// p) so gradients agree with PyTorch float64 even for saturated logits, where both are finite
+/// and differ from the exact slope by less than one ulp of 1. Loss values use stable softplus forms.
 enum SegmentationMath {
-    /// σ(x), never rounding through `exp` of a large positive number.
+    /// σ(x) = 1/(1 + e^{−x}); e^{−x} overflowing to ∞ gives exactly 0.
     @inline(__always)
     static func sigmoid(_ x: Double) -> Double {
-        if x >= 0 { return 1 / (1 + exp(-x)) }
-        let e = exp(x)
-        return e / (1 + e)
+        1 / (1 + exp(-x))
     }
 
-    /// σ'(x) = σ(x)·σ(−x), computed from e^{−|x|} so saturated logits keep their (tiny) slope.
+    /// σ'(x) = p(1 − p), as PyTorch's sigmoid backward.
     @inline(__always)
     static func sigmoidSlope(_ x: Double) -> Double {
-        let e = exp(-abs(x))
-        return e / ((1 + e) * (1 + e))
+        let p = sigmoid(x)
+        return p * (1 - p)
     }
 
     /// softplus(x) = log(1 + eˣ) = −log σ(−x), without overflow.
@@ -50,9 +52,9 @@ struct SegmentationElementTerm: Sendable {
     @inline(__always)
     func derivative(_ x: Double, target t: Double, fromLogits: Bool) -> Double {
         if fromLogits {
+            // d/dx softplus(−x) = p − 1 and d/dx softplus(x) = p, as binary_cross_entropy_with_logits.
             let p = SegmentationMath.sigmoid(x)
-            let q = SegmentationMath.sigmoid(-x)
-            return -positive * t * q + negative * (1 - t) * p
+            return positive * t * (p - 1) + negative * (1 - t) * p
         }
         if pytorchBackward {
             return positive * (x - t) / max((1 - x) * x, 1e-12)

@@ -44,17 +44,14 @@ def battery(rng, loss, reference, tutorial):
     """The common cases every region loss gets: tutorial defaults, every mode and parameter."""
     r = lambda *s: torch.randn(*s, generator=rng) * 2
     mask = lambda *s: (torch.rand(*s, generator=rng) > 0.6).double()
-    labels = lambda *s: torch.randint(0, 3, s, generator=rng)
     saturated = r(2, 1, 4, 4) * 15
     sat_target = (saturated > 0).double()
     sat_target[0, 0, 0, :2] = 1 - sat_target[0, 0, 0, :2]
-    some_ignored = labels(2, 5, 4)
-    some_ignored[0, :2] = 255
     bin_ignored = mask(2, 1, 6, 5)
     bin_ignored[1, 0, :2] = 255
     return [
-        Case(loss, "tutorial_defaults", tutorial, r(2, 1, 8, 8), mask(2, 1, 8, 8)),
-        Case(loss, "tutorial_defaults_float64", tutorial, r(3, 1, 5, 5), mask(3, 1, 5, 5), input_dtype="float64"),
+        Case(loss, "defaults", tutorial, r(2, 1, 8, 8), mask(2, 1, 8, 8)),
+        Case(loss, "defaults_float64", tutorial, r(3, 1, 5, 5), mask(3, 1, 5, 5), input_dtype="float64"),
         Case(loss, "empty_foreground", reference, r(2, 1, 6, 6), torch.zeros(2, 1, 6, 6)),
         Case(loss, "empty_foreground_per_image", reference, r(3, 1, 4, 4), torch.zeros(3, 1, 4, 4),
              {"per_image": True}, input_dtype="float64"),
@@ -79,7 +76,7 @@ def battery(rng, loss, reference, tutorial):
     ]
 
 
-def multiclass_battery(rng, loss, reference):
+def multiclass_battery(rng, loss, reference, pooled_length=3):
     r = lambda *s: torch.randn(*s, generator=rng) * 2
     labels = lambda *s: torch.randint(0, 3, s, generator=rng)
     some_ignored = labels(2, 5, 4)
@@ -92,7 +89,7 @@ def multiclass_battery(rng, loss, reference):
         Case(loss, "multiclass_per_image_none", reference, r(3, 3, 4, 4), labels(3, 4, 4).to(torch.int32),
              {"mode": "multiclass", "per_image": True, "reduction": "none"}, grad_output=r(3), input_dtype="float64"),
         Case(loss, "multiclass_pooled_none_float_target", reference, r(2, 3, 6), labels(2, 6).double(),
-             {"mode": "multiclass", "reduction": "none"}, grad_output=r(3), input_dtype="float64",
+             {"mode": "multiclass", "reduction": "none"}, grad_output=r(pooled_length), input_dtype="float64",
              target_dtype="float64"),
         Case(loss, "multiclass_probabilities_sum", reference, torch.rand(2, 3, 4, generator=rng).softmax(1),
              labels(2, 4), {"mode": "multiclass", "from_logits": False, "reduction": "sum"}, input_dtype="float64"),

@@ -65,15 +65,25 @@ def class_mean(losses, mode, p):
     return reduce_vector(vec, p)
 
 
-def bce_elements(q, logits, t, p, pos=1.0, neg=1.0):
+def bce_elements(q, logits, t, p, pos=1.0, neg=1.0, explicit=False):
     """Elementwise (weighted) BCE: stable from logits, PyTorch-clamped logs from probabilities."""
     if p.get("from_logits", True):
-        if pos == neg:
+        if pos == neg and not explicit:
             return pos * F.binary_cross_entropy_with_logits(logits, t, reduction="none")
-        return pos * t * F.softplus(-logits) + neg * (1 - t) * F.softplus(logits)
-    if pos == neg:
+        bce = lambda target: F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+        return pos * t * bce(torch.ones_like(t)) + neg * (1 - t) * bce(torch.zeros_like(t))
+    if pos == neg and not explicit:
         return pos * F.binary_cross_entropy(q, t, reduction="none")
     return -(pos * t * torch.clamp(torch.log(q), min=-100) + neg * (1 - t) * torch.clamp(torch.log(1 - q), min=-100))
+
+
+def region_elements(score):
+    """A reference scored from the elements: score(q, t, mask, dims, params) -> per-group loss."""
+    def reference(x, t, w, v, p):
+        q, onehot, mask, logits, mode = prepare(x, t, p)
+        dims = (2,) if p.get("per_image", False) else (0, 2)
+        return class_mean(score(q, onehot, mask, dims, p), mode, p)
+    return reference
 
 
 def region(score, squared_key=None, term=None):

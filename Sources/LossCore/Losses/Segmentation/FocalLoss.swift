@@ -60,10 +60,10 @@ public struct FocalLoss: Loss {
             count: input.count, shape: batch.shape, reduction: reduction, weight: weight, gradOutput: batch.gradOutput
         ) { i in
             let x = Double(input[i]), t = Double(target[i])
-            let p = SegmentationMath.sigmoid(x), q = SegmentationMath.sigmoid(-x)
+            let p = SegmentationMath.sigmoid(x)
             let bce = SegmentationMath.softplus(x) - x * t
-            // 1 − p_t written with σ(−x) for 1 − p, so saturated logits keep their precision.
-            let miss = p * (1 - t) + q * t
+            // 1 − p_t exactly as torchvision writes it, so gradients agree with PyTorch when saturated.
+            let miss = 1 - (p * t + (1 - p) * (1 - t))
             let missSlope = (1 - 2 * t) * SegmentationMath.sigmoidSlope(x)
             let focus = pow(miss, gamma)
             let focusSlope = gamma == 0 ? 0 : gamma * pow(miss, gamma - 1) * missSlope

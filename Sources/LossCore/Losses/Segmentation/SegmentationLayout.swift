@@ -63,6 +63,9 @@ struct SegmentationLayout: Sendable {
             }
         }
         if options.mode == .multiclass {
+            guard classes <= Int(Int32.max) else {
+                throw LossError(.shapeMismatch, "multiclass mode supports at most \(Int32.max) classes, got \(classes)", field: "input")
+            }
             labels = try SegmentationLayout.decodeLabels(target, classes: classes, ignoreIndex: options.ignoreIndex)
             dense = []
             denseValid = []

@@ -65,7 +65,8 @@ struct SegmentationOptions: Sendable {
     static func specs(smoothing: Bool = true, classWeights: Bool = true) -> [ParameterSpec] {
         var specs: [ParameterSpec] = [
             ParameterSpec("mode", .choice(SegmentationMode.allCases.map(\.rawValue)), default: .string("binary"),
-                          "binary (sigmoid, target same shape), multiclass (softmax over dim 1, class-index target (N, d…)), multilabel (sigmoid per channel)."),
+                          "binary (sigmoid, target same shape), multiclass (softmax over dim 1, class-index target (N, d…)), "
+                            + "multilabel (sigmoid per channel)."),
             ParameterSpec("from_logits", .bool, default: .bool(true),
                           "true: input holds logits; false: input already holds probabilities."),
         ]
