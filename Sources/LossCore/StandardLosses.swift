@@ -4,5 +4,9 @@ enum StandardLosses {
         MSELoss.self,
         CrossEntropyLoss.self,
         NLLLoss.self,
+        KLDivLoss.self,
+        MultilabelSoftMarginLoss.self,
+        Poly1Loss.self,
+        SoftmaxFocalLoss.self,
     ]
 }
