@@ -8,5 +8,7 @@ enum StandardLosses {
         MultilabelSoftMarginLoss.self,
         Poly1Loss.self,
         SoftmaxFocalLoss.self,
+        LovaszHingeLoss.self,
+        LovaszSoftmaxLoss.self,
     ]
 }
