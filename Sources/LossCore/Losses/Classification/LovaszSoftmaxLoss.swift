@@ -96,16 +96,24 @@ public struct LovaszSoftmaxLoss: Loss {
     }
 
     /// softmax over the class dimension (or the input itself when it already holds probabilities).
+    ///
+    /// Computed as torch.softmax does — exp(x − max) / Σ — so that probabilities PyTorch finds
+    /// exactly equal (and therefore tied in the Lovász sort) are equal here too.
     private func softmax<T: LossFloat>(_ input: [T], layout: ClassLayout) -> [Double] {
         guard fromLogits else { return input.map { Double($0) } }
         var result = [Double](repeating: 0, count: input.count)
-        input.withUnsafeBufferPointer { x in
-            for item in 0..<layout.items {
-                let lse = layout.logSumExp(x, item: item), base = layout.base(of: item)
-                for c in 0..<layout.classes {
-                    result[base + c * layout.classStride] = ClassMath.exp(Double(x[base + c * layout.classStride]) - lse)
-                }
+        let stride = layout.classStride
+        for item in 0..<layout.items {
+            let base = layout.base(of: item)
+            var largest = -Double.infinity
+            for c in 0..<layout.classes { largest = max(largest, Double(input[base + c * stride])) }
+            var total = 0.0
+            for c in 0..<layout.classes {
+                let e = ClassMath.exp(Double(input[base + c * stride]) - largest)
+                result[base + c * stride] = e
+                total += e
             }
+            for c in 0..<layout.classes { result[base + c * stride] /= total }
         }
         return result
     }
