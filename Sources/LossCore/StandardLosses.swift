@@ -9,5 +9,11 @@ enum StandardLosses {
         CrossEntropyLoss.self,
         NLLLoss.self,
         TverskyLoss.self, FocalTverskyLoss.self, GeneralizedDiceLoss.self, ComboLoss.self, MCCLoss.self,
+        KLDivLoss.self,
+        MultilabelSoftMarginLoss.self,
+        Poly1Loss.self,
+        SoftmaxFocalLoss.self,
+        LovaszHingeLoss.self,
+        LovaszSoftmaxLoss.self,
     ]
 }
