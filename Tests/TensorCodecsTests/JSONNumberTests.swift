@@ -44,6 +44,28 @@ import Testing
         #expect(parsed.map(\.bitPattern) == floats.map(\.bitPattern))
     }
 
+    @Test func randomSeventeenDigitLiteralsMatchTheCorrectlyRoundedValue() throws {
+        var generator = SplitMix64(seed: 44)
+        var literals: [String] = []
+        for index in 0..<20_000 {
+            let digits = String(generator.next() % 100_000_000_000_000_000)
+            let exponent = Int(generator.next() % 45) - 22
+            // Every 4th literal sits exactly on or next to a double halfway point's decimal expansion.
+            literals.append(index % 4 == 0 ? "\(Double(bitPattern: generator.next() >> 2))" : "\(digits)e\(exponent)")
+        }
+        let parsed = try JSONParser.parse("[" + literals.joined(separator: ",") + "]")
+        guard case .numbers(let values, _) = parsed else { Issue.record("not numbers"); return }
+        for (literal, value) in zip(literals, values) {
+            #expect(value.bitPattern == Double(literal)?.bitPattern, "\(literal)")
+        }
+    }
+
+    @Test(arguments: ["9007199254740993", "9007199254740995", "0.30000001192092896", "1.00000000000000011102230246251565404236316680908203125",
+                      "1.0000000000000001110223024625156540423631668090820312", "4503599627370496.5", "4503599627370497.5"])
+    func halfwayLiteralsRoundToEven(_ literal: String) throws {
+        #expect(try parse(literal) == .number(try #require(Double(literal))))
+    }
+
     @Test func integersAndExponentsAreFlagged() throws {
         #expect(try parse("[-0, 12345678901234567890]") == .numbers([-0.0, 12345678901234567168], integral: true))
         #expect(try parse("[1e2]") == .numbers([100], integral: false))

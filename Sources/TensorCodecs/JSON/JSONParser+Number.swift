@@ -73,7 +73,7 @@ extension JSONParser {
         }
 
         if significand == 0 { return (negative ? -0.0 : 0.0, integral) }
-        if !droppedNonZeroDigit, let exact = Self.exactProduct(significand, decimalExponent) {
+        if !droppedNonZeroDigit, let exact = Self.exactProduct(significand, decimalExponent) ?? Self.extendedProduct(significand, decimalExponent) {
             return (negative ? -exact : exact, integral)
         }
         return (try slowConversion(from: start), integral)
@@ -94,6 +94,25 @@ extension JSONParser {
             return Double(scaled) * 1e22
         }
         return nil
+    }
+
+    /// `significand × 10^exponent` for 16–19 digit significands (what Python's `repr` sends),
+    /// computed in x87 extended precision: the 64-bit significand holds the decimal exactly and
+    /// the one extended rounding leaves 11 spare bits. Rounding that to `Double` is correct
+    /// unless those bits sit next to a halfway point, in which case this gives up (`nil`).
+    @inline(__always)
+    static func extendedProduct(_ significand: UInt64, _ exponent: Int) -> Double? {
+        #if arch(x86_64) && !os(Windows)
+        guard exponent >= -22 && exponent <= 22 else { return nil }
+        let wide = Float80(significand)
+        let power = Float80(exactPowersOfTen[abs(exponent)])
+        let scaled = exponent >= 0 ? wide * power : wide / power
+        let spareBits = scaled.significandBitPattern & 0x7FF
+        guard spareBits < 0x3FF || spareBits > 0x401 else { return nil }
+        return Double(scaled)
+        #else
+        return nil
+        #endif
     }
 
     /// 10^0 … 10^22: every one is exactly representable as a `Double`.
