@@ -17,10 +17,12 @@ let package = Package(
         .target(name: "LossCore"),
         // Wire formats for tensors. Knows tensors, not HTTP or losses.
         .target(name: "TensorCodecs", dependencies: ["LossCore"]),
+        // System zlib (zlib1g-dev) with wrappers for the init macros Swift cannot import.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // A general HTTP/1.1 server on Foundation + Dispatch. Knows nothing of tensors.
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         // Routes, content negotiation, error model, worker pool.
         .target(

@@ -10,7 +10,9 @@ extension HTTPConnection {
         let keepAlive = head.keepAlive && !drainRequested
         var response = response
         if configuration.compressResponses {
-            ResponseCompressor.compressIfWorthwhile(&response, request: head, threshold: configuration.compressionThreshold)
+            ResponseCompressor.compressIfWorthwhile(
+                &response, request: head, threshold: configuration.compressionThreshold,
+                level: configuration.compressionLevel)
         }
         let wire = HTTPResponseSerializer.serialize(
             response, method: head.method, version: head.version, keepAlive: keepAlive,

@@ -36,6 +36,7 @@ final class HTTPConnection: @unchecked Sendable {
     var currentHead: HTTPRequestHead?
     var body: [UInt8] = []
     var bodyDecoder: ContentDecoder?
+    var bodyWasDecoded = false
     var responseGeneration = 0
     var drainRequested = false
 
@@ -148,11 +149,14 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func beginBody(of head: HTTPRequestHead) {
         do throws(HTTPParseError) {
-            bodyDecoder = try ContentDecoder.forRequest(head.headers, configuration: configuration)
+            // An empty body has nothing to inflate, whatever Content-Encoding says.
+            bodyDecoder = head.framing == .none
+                ? nil : try ContentDecoder.forRequest(head.headers, configuration: configuration)
         } catch {
             fail(with: error)
             return
         }
+        bodyWasDecoded = bodyDecoder != nil
         currentHead = head
         phase = .readingBody
         body = []
@@ -186,8 +190,14 @@ final class HTTPConnection: @unchecked Sendable {
         phase = .responding
         responseGeneration += 1
         let generation = responseGeneration
+        var headers = head.headers
+        if bodyWasDecoded {
+            // The responder sees the representation it can read: inflated, with its real length.
+            headers.remove("Content-Encoding")
+            headers.set("Content-Length", String(body.count))
+        }
         var request = HTTPRequest(
-            method: head.method, target: head.target, version: head.version, headers: head.headers,
+            method: head.method, target: head.target, version: head.version, headers: headers,
             body: [], remoteAddress: remoteAddress, trailers: trailers
         )
         swap(&request.body, &body)

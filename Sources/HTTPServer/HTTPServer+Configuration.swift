@@ -49,6 +49,8 @@ extension HTTPServer {
         public var compressResponses: Bool = true
         /// Smallest response body worth compressing, in bytes. Default 1 KiB.
         public var compressionThreshold: Int = 1024
+        /// zlib compression level for responses, 1 (fastest) to 9 (smallest). Default 6.
+        public var compressionLevel: Int32 = 6
 
         /// Creates a configuration with every default; change fields afterwards.
         public init() {}

@@ -36,6 +36,15 @@ struct EchoResponder: HTTPResponder {
             completion(HTTPResponse(headers: ["Content-Type": "application/octet-stream"], body: body))
             return
         }
+        if parts.first == "status", parts.count == 2, let code = Int(parts[1]) {
+            completion(HTTPResponse(status: HTTPStatus(code: code), body: Array("ignored".utf8)))
+            return
+        }
+        if request.path == "/trailers" {
+            let text = request.trailers.map { "\($0.name)=\($0.value)" }.joined(separator: ";")
+            completion(HTTPResponse(body: Array(text.utf8)))
+            return
+        }
         let text = "\(request.method) \(request.path) \(request.query ?? "-") \(request.body.count)"
         let response = HTTPResponse(headers: ["Content-Type": "text/plain"], body: Array(text.utf8))
         if parts.first == "delay", parts.count == 2, let milliseconds = Int(parts[1]) {

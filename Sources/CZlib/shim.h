@@ -1,0 +1,17 @@
+#ifndef LOSSD_CZLIB_SHIM_H
+#define LOSSD_CZLIB_SHIM_H
+
+#include <zlib.h>
+
+/* deflateInit2 and inflateInit2 are macros (they pass ZLIB_VERSION and the struct
+   size), which Swift cannot import; these wrappers make them callable. */
+
+static inline int czlib_deflateInit2(z_streamp stream, int level, int windowBits) {
+    return deflateInit2(stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+}
+
+static inline int czlib_inflateInit2(z_streamp stream, int windowBits) {
+    return inflateInit2(stream, windowBits);
+}
+
+#endif
