@@ -44,6 +44,7 @@ extension LossRegistry {
         let validated = try Parameters(parameters, specs: loss.descriptor.parameters)
         let instance = try loss.init(parameters: validated)
         try Self.checkDTypes(inputs, for: loss.descriptor)
+        try Self.checkIgnoreIndex(parameters["ignore_index"], target: inputs.target)
         guard inputs.target.allFinite else {
             throw LossError(.invalidValue, "'target' contains NaN or infinity", field: "target")
         }
@@ -73,6 +74,22 @@ extension LossRegistry {
     private static func batch<T: LossFloat>(_ inputs: LossInputs, as type: T.Type) -> LossBatch<T> {
         LossBatch(input: inputs.input.values(as: T.self), shape: inputs.input.shape, target: inputs.target,
                   weight: inputs.weight, variance: inputs.variance, gradOutput: inputs.gradOutput)
+    }
+
+    /// An explicit `ignore_index` outside the target dtype's range could never match a pixel:
+    /// almost certainly a mistake (e.g. 255 meant for a uint8 mask sent as bool), so it is refused.
+    private static func checkIgnoreIndex(_ value: ParameterValue?, target: Tensor) throws(LossError) {
+        guard case .number(let index)? = value else { return }
+        let range: ClosedRange<Double>? = switch target.dtype {
+        case .uint8: 0...255
+        case .bool: 0...1
+        case .int32: Double(Int32.min)...Double(Int32.max)
+        default: nil
+        }
+        guard let range, !range.contains(index) else { return }
+        throw LossError(.invalidParameter,
+                        "parameter 'ignore_index' is \(ParameterValue.number(index)), which a \(target.dtype.rawValue) target can never hold",
+                        field: "ignore_index")
     }
 
     private static func checkDTypes(_ inputs: LossInputs, for descriptor: LossDescriptor) throws(LossError) {
