@@ -31,7 +31,7 @@ extension LossService {
             case "GET", "HEAD":
                 return .immediate(Self.json(LossCatalog.describe(loss.descriptor)))
             case "POST":
-                return .compute { [self] in try compute(loss, request: request) }
+                return .compute(loss: loss.descriptor.name) { [self] in try compute(loss, request: request) }
             default:
                 throw ServiceError.methodNotAllowed(request.method, allowed: ["GET", "HEAD", "POST"])
             }

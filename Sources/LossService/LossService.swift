@@ -26,6 +26,15 @@ public final class LossService: HTTPResponder {
     /// `GET /v1/losses`, rendered once: the registry never changes.
     let catalog: [UInt8]
     private let draining = Atomic<Bool>(false)
+    /// Prometheus metrics for `GET /metrics`.
+    public let metrics = ServiceMetrics()
+    private let connectionCounter = Mutex<(@Sendable () -> Int)?>(nil)
+
+    /// Reports the server's open connections for `lossd_open_connections`; set by whoever owns the server.
+    public var connectionCount: (@Sendable () -> Int)? {
+        get { connectionCounter.withLock { $0 } }
+        set { connectionCounter.withLock { $0 = newValue } }
+    }
 
     /// Creates the service and starts its workers.
     /// - Parameters:
@@ -46,18 +55,21 @@ public final class LossService: HTTPResponder {
     /// Whether ``beginDraining()`` was called.
     public var isDraining: Bool { draining.load(ordering: .relaxed) }
 
-    /// Answers one request.
-    /// - Parameters:
-    ///   - request: The parsed request.
-    ///   - completion: Receives the response, from any thread.
-    public func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// Routes one request; loss computations go to the worker pool.
+    func handle(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
         do {
             switch try route(request) {
             case .immediate(let response):
                 completion(response)
-            case .compute(let job):
-                let accepted = pool.submit {
-                    completion(Self.catching { try job() })
+            case .compute(let loss, let job):
+                let accepted = pool.submit { [metrics] in
+                    let started = ContinuousClock.now
+                    var response = Self.catching { try job() }
+                    let duration = ContinuousClock.now - started
+                    metrics.computed(loss: loss, duration: duration)
+                    // Server-Timing lets clients (and the request log) see worker time.
+                    response.headers.set("Server-Timing", "compute;dur=\(Self.milliseconds(duration))")
+                    completion(response)
                 }
                 if !accepted { completion(Self.errorResponse(ServiceError.overloaded)) }
             }
@@ -68,7 +80,8 @@ public final class LossService: HTTPResponder {
 
     enum Routed {
         case immediate(HTTPResponse)
-        case compute(@Sendable () throws -> HTTPResponse)
+        /// Work for the pool, labelled with the canonical loss name for metrics.
+        case compute(loss: String, @Sendable () throws -> HTTPResponse)
     }
 
     static func catching(_ body: () throws -> HTTPResponse) -> HTTPResponse {

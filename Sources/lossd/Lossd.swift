@@ -12,9 +12,10 @@ struct Lossd: ParsableCommand {
         commandName: "lossd",
         abstract: "Serve training losses and their gradients over HTTP.",
         discussion: """
-            Every option can also be set through the environment variable named after it \
-            (LOSSD_HOST, LOSSD_PORT, …); a flag wins over the variable. \
-            SIGTERM or SIGINT stops accepting, finishes in-flight requests and exits 0.
+            Every option can also be set through the environment variable shown with it \
+            (LOSSD_HOST, LOSSD_PORT, …); a flag wins over the variable. Values are checked at \
+            start-up. SIGTERM or SIGINT stops accepting, reports not-ready, finishes in-flight \
+            requests within the grace period, and exits 0.
             """
     )
 
@@ -30,14 +31,41 @@ struct Lossd: ParsableCommand {
     @Option(help: "Requests that may wait for a worker before 503. [env: LOSSD_QUEUE_DEPTH] (default: 64)")
     var queueDepth: Int?
 
-    @Option(help: "Largest request body in bytes (after decompression). [env: LOSSD_MAX_BODY_SIZE] (default: 268435456)")
+    @Option(help: "Largest request body in bytes, after decompression. [env: LOSSD_MAX_BODY_SIZE] (default: 268435456)")
     var maxBodySize: Int?
+
+    @Option(help: "Largest request header block in bytes. [env: LOSSD_MAX_HEADER_SIZE] (default: 65536)")
+    var maxHeaderSize: Int?
+
+    @Option(help: "Most header fields in one request. [env: LOSSD_MAX_HEADER_COUNT] (default: 100)")
+    var maxHeaderCount: Int?
+
+    @Option(help: "Longest request line in bytes. [env: LOSSD_MAX_REQUEST_LINE] (default: 8192)")
+    var maxRequestLine: Int?
+
+    @Option(help: "Most open connections. [env: LOSSD_MAX_CONNECTIONS] (default: 1024)")
+    var maxConnections: Int?
+
+    @Option(help: "Seconds to receive a request head. [env: LOSSD_HEADER_TIMEOUT] (default: 10)")
+    var headerTimeout: Double?
+
+    @Option(help: "Seconds an idle keep-alive connection stays open. [env: LOSSD_IDLE_TIMEOUT] (default: 60)")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a response may make no progress to a client. [env: LOSSD_WRITE_TIMEOUT] (default: 30)")
+    var writeTimeout: Double?
+
+    @Option(help: "Slowest accepted upload in bytes/s, averaged over 10 s. [env: LOSSD_MIN_BODY_RATE] (default: 1024)")
+    var minBodyRate: Int?
 
     @Option(help: "Seconds in-flight requests get to finish after SIGTERM. [env: LOSSD_GRACE_PERIOD] (default: 30)")
     var gracePeriod: Double?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: LOSSD_LOG_LEVEL] (default: info)")
     var logLevel: String?
+
+    @Option(help: "text or json (one JSON object per line). [env: LOSSD_LOG_FORMAT] (default: text)")
+    var logFormat: String?
 
     func run() throws {
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
@@ -47,10 +75,13 @@ struct Lossd: ParsableCommand {
         do {
             try server.start()
         } catch {
-            throw ValidationError("cannot listen on \(settings.host):\(settings.port): \(error)")
+            throw ValidationError("cannot listen on \(settings.serverConfiguration.host):\(settings.serverConfiguration.port): \(error)")
         }
-        logger.info("lossd listening", metadata: ["address": "\(settings.host):\(server.localPort)",
-                                                  "workers": "\(settings.serviceConfiguration.workers.workers)"])
+        service.connectionCount = { server.connectionCount }
+        logger.info("lossd listening", metadata: [
+            "address": "\(settings.serverConfiguration.host):\(server.localPort)",
+            "workers": "\(settings.serviceConfiguration.workers.workers)",
+        ])
         SignalHandling.onTermination { signal in
             logger.info("draining", metadata: ["signal": "\(signal)"])
             service.beginDraining()

@@ -5,56 +5,68 @@ import LossService
 
 /// The effective configuration: each flag, else its `LOSSD_*` variable, else the default.
 struct Settings {
-    var host = "127.0.0.1"
-    var port = 8080
     var serviceConfiguration = LossService.Configuration()
     var serverConfiguration = HTTPServer.Configuration()
     var logLevel = Logger.Level.info
+    var logFormat = LogFormat.text
+
+    /// How log lines are written to stderr.
+    enum LogFormat: String {
+        case text, json
+    }
 
     /// Resolves and validates every option.
     /// - Throws: `ValidationError` naming the option and the bad value.
     init(command: Lossd, environment: [String: String]) throws {
-        func value<T>(_ flag: T?, _ variable: String, _ parse: (String) -> T?) throws -> T? {
-            if let flag { return flag }
-            guard let raw = environment[variable], !raw.isEmpty else { return nil }
-            guard let parsed = parse(raw) else { throw ValidationError("\(variable)=\(raw) is not a valid value") }
-            return parsed
-        }
-        host = try value(command.host, "LOSSD_HOST", { $0 }) ?? host
-        port = try value(command.port, "LOSSD_PORT", { Int($0) }) ?? port
-        guard (0...65535).contains(port) else { throw ValidationError("port must be in 0...65535, got \(port)") }
+        var resolver = OptionResolver(environment: environment)
+        var server = HTTPServer.Configuration()
+        server.host = try resolver.string(command.host, "LOSSD_HOST") ?? server.host
+        server.port = try resolver.integer(command.port, "LOSSD_PORT", in: 0...65535) ?? server.port
+        server.maxBodySize = try resolver.integer(command.maxBodySize, "LOSSD_MAX_BODY_SIZE", in: 1...Int.max) ?? server.maxBodySize
+        server.maxHeaderBytes = try resolver.integer(command.maxHeaderSize, "LOSSD_MAX_HEADER_SIZE", in: 1024...(16 << 20))
+            ?? server.maxHeaderBytes
+        server.maxHeaderCount = try resolver.integer(command.maxHeaderCount, "LOSSD_MAX_HEADER_COUNT", in: 1...10_000)
+            ?? server.maxHeaderCount
+        server.maxRequestLineLength = try resolver.integer(command.maxRequestLine, "LOSSD_MAX_REQUEST_LINE", in: 64...(1 << 20))
+            ?? server.maxRequestLineLength
+        server.maxConnections = try resolver.integer(command.maxConnections, "LOSSD_MAX_CONNECTIONS", in: 1...1_000_000)
+            ?? server.maxConnections
+        server.headerTimeout = try resolver.seconds(command.headerTimeout, "LOSSD_HEADER_TIMEOUT", positive: true) ?? server.headerTimeout
+        server.idleTimeout = try resolver.seconds(command.idleTimeout, "LOSSD_IDLE_TIMEOUT", positive: true) ?? server.idleTimeout
+        server.writeTimeout = try resolver.seconds(command.writeTimeout, "LOSSD_WRITE_TIMEOUT", positive: true) ?? server.writeTimeout
+        server.minimumBodyRate = try resolver.integer(command.minBodyRate, "LOSSD_MIN_BODY_RATE", in: 0...Int.max)
+            ?? server.minimumBodyRate
+        server.gracePeriod = try resolver.seconds(command.gracePeriod, "LOSSD_GRACE_PERIOD", positive: false) ?? server.gracePeriod
+        serverConfiguration = server
 
         var workers = serviceConfiguration.workers
-        workers.workers = try value(command.workers, "LOSSD_WORKERS", { Int($0) }) ?? workers.workers
-        workers.queueDepth = try value(command.queueDepth, "LOSSD_QUEUE_DEPTH", { Int($0) }) ?? workers.queueDepth
-        guard (1...4096).contains(workers.workers) else { throw ValidationError("workers must be in 1...4096, got \(workers.workers)") }
-        guard (1...1_000_000).contains(workers.queueDepth) else {
-            throw ValidationError("queue depth must be in 1...1000000, got \(workers.queueDepth)")
-        }
+        workers.workers = try resolver.integer(command.workers, "LOSSD_WORKERS", in: 1...4096) ?? workers.workers
+        workers.queueDepth = try resolver.integer(command.queueDepth, "LOSSD_QUEUE_DEPTH", in: 1...1_000_000) ?? workers.queueDepth
         serviceConfiguration.workers = workers
 
-        serverConfiguration.host = host
-        serverConfiguration.port = port
-        serverConfiguration.maxBodySize = try value(command.maxBodySize, "LOSSD_MAX_BODY_SIZE", { Int($0) })
-            ?? serverConfiguration.maxBodySize
-        guard serverConfiguration.maxBodySize > 0 else {
-            throw ValidationError("max body size must be positive, got \(serverConfiguration.maxBodySize)")
-        }
-        if let grace = try value(command.gracePeriod, "LOSSD_GRACE_PERIOD", { Double($0) }) {
-            guard grace >= 0, grace.isFinite else { throw ValidationError("grace period must be ≥ 0 seconds, got \(grace)") }
-            serverConfiguration.gracePeriod = .milliseconds(Int64(grace * 1000))
-        }
-        if let name = try value(command.logLevel, "LOSSD_LOG_LEVEL", { $0 }) {
+        if let name = try resolver.string(command.logLevel, "LOSSD_LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: name.lowercased()) else {
-                throw ValidationError("log level must be trace, debug, info, notice, warning, error or critical, got \(name)")
+                throw ValidationError("log level must be trace, debug, info, notice, warning, error or critical, got '\(name)'")
             }
             logLevel = level
         }
+        if let name = try resolver.string(command.logFormat, "LOSSD_LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: name.lowercased()) else {
+                throw ValidationError("log format must be text or json, got '\(name)'")
+            }
+            logFormat = format
+        }
     }
 
-    /// A stderr logger at the configured level.
+    /// A stderr logger at the configured level and format.
     func makeLogger() -> Logger {
-        var logger = Logger(label: "lossd")
+        let format = logFormat
+        var logger = Logger(label: "lossd") { label in
+            switch format {
+            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label)
+            }
+        }
         logger.logLevel = logLevel
         return logger
     }

@@ -51,7 +51,9 @@ struct ShutdownTests {
         let started = Date()
         server.server.shutdown {}
         server.server.waitUntilStopped()
-        #expect(Date().timeIntervalSince(started) < 2)
+        // The stuck request would hold the server 5 s; the 0.2 s grace period must cut it short
+        // (the bound is generous because the test machine may be loaded).
+        #expect(Date().timeIntervalSince(started) < 4)
         #expect(client.isClosedByPeer(within: 1))
     }
 }
