@@ -26,8 +26,10 @@ enum ContentNegotiation {
     static let offers: [(mediaType: String, format: LossFormat)] = [
         ("application/json", .json),
         ("application/vnd.safetensors", .safetensors),
-        ("application/octet-stream", .safetensors),
+        (aliasMediaType, .safetensors),
     ]
+    /// The generic binary type, accepted for safetensors but never picked through a wildcard.
+    static let aliasMediaType = "application/octet-stream"
 
     /// The format of a request body, read from `Content-Type` (JSON when absent).
     ///
@@ -54,13 +56,15 @@ enum ContentNegotiation {
     ///
     /// Each offer gets the q-value of the most specific range matching it (`type/subtype` over
     /// `type/*` over `*/*`); the highest non-zero q wins and ties go to `preferred`, then to
-    /// the order of ``offers``. No header, or an empty one, means `preferred`.
+    /// the order of ``offers``; `application/octet-stream` counts only when named. No header, or an empty one, means `preferred`.
     /// - Throws: ``ServiceError`` 406 when every offer has q = 0 or matches no range.
     static func responseFormat(accept: String?, preferred: LossFormat) throws -> (format: LossFormat, mediaType: String) {
         let ranges = accept.map(parseAccept) ?? []
         guard !ranges.isEmpty else { return (preferred, preferred.mediaType) }
         var best: (format: LossFormat, mediaType: String, quality: Double, rank: Int)?
         for (index, offer) in offers.enumerated() {
+            // octet-stream is an alias, chosen only by name: a wildcard must not revive a refused safetensors.
+            if offer.mediaType == aliasMediaType, !ranges.contains(where: { $0.type == aliasMediaType }) { continue }
             guard let quality = quality(of: offer.mediaType, in: ranges), quality > 0 else { continue }
             let rank = (offer.format == preferred ? 0 : offers.count) + index
             if let current = best, quality < current.quality || (quality == current.quality && rank >= current.rank) {
@@ -73,9 +77,7 @@ enum ContentNegotiation {
                                "no acceptable response format in Accept: \(accept ?? ""); lossd answers application/json or application/vnd.safetensors",
                                field: "Accept")
         }
-        // A wildcard match answers with the format's own media type, not octet-stream.
-        let explicitlyNamed = ranges.contains { $0.type == best.mediaType }
-        return (best.format, explicitlyNamed ? best.mediaType : best.format.mediaType)
+        return (best.format, best.mediaType)
     }
 
     /// One `type/subtype;q=…` element of an `Accept` header.
