@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the built lossd and checks it through real clients: the README example verbatim
-# (so the README cannot drift), curl edge cases, and a Python keep-alive load.
+# (so the README cannot drift), curl edge cases, a Python keep-alive load, and the
+# tritonclient / safetensors clients of .ci/python_clients.py (Python from $PYTHON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${LOSSD_BIN:-.build/debug/lossd}
@@ -69,6 +70,19 @@ echo ok
 
 echo "-- 50 concurrent keep-alive clients"
 python3 .ci/keepalive_clients.py "$PORT"
+
+echo "-- binary bodies: malformed safetensors is a 400, the server keeps serving"
+printf '\x08\x00\x00\x00\x00\x00\x00\x00{bad' > "$WORK/bad.safetensors"
+[ "$(status "http://127.0.0.1:$PORT/v1/losses/dice" -H 'Content-Type: application/vnd.safetensors' --data-binary @"$WORK/bad.safetensors")" = 400 ] || fail "malformed safetensors not 400"
+grep -q 'safetensors' "$WORK/body" || fail "400 does not explain: $(cat "$WORK/body")"
+[ "$(status "http://127.0.0.1:$PORT/v2/health/ready")" = 200 ] || fail "/v2/health/ready not 200 after a malformed body"
+echo ok
+
+echo "-- Python clients: tritonclient[http] (KServe v2), safetensors + numpy, JSON"
+# .ci/run exports PYTHON: a venv with tritonclient[http], safetensors and numpy from PyPI.
+PYTHON=${PYTHON:-.build-ci-venv/bin/python}
+[ -x "$PYTHON" ] || fail "no Python with tritonclient at $PYTHON (run .ci/run, or set PYTHON)"
+"$PYTHON" .ci/python_clients.py "$PORT" || fail "Python clients failed"
 
 echo "-- SIGTERM exits 0"
 kill -TERM $PID

@@ -4,33 +4,37 @@ import LossCore
 import TensorCodecs
 
 extension LossService {
-    /// Decodes a `POST /v1/losses/{name}` body, evaluates the loss, encodes the answer.
+    /// Decodes a `POST /v1/losses/{name}` body (JSON or safetensors), evaluates the loss and
+    /// encodes the answer in the format `Accept` chose.
     ///
     /// Runs on a worker thread.
     func compute(_ loss: any Loss.Type, request: HTTPRequest) throws -> HTTPResponse {
-        try checkContentType(request)
-        let decoded = try JSONLossRequest(body: request.body, query: request.query)
+        let requestFormat = try ContentNegotiation.requestFormat(contentType: request.headers["Content-Type"])
+        // Negotiate before decoding so a client that accepts nothing lossd offers learns it cheaply.
+        let response = try ContentNegotiation.responseFormat(accept: request.headers["Accept"], preferred: requestFormat)
+        let parameters: [String: ParameterValue]
+        let inputs: LossInputs
+        switch requestFormat {
+        case .json:
+            let decoded = try JSONLossRequest(body: request.body, query: request.query)
+            (parameters, inputs) = (decoded.parameters, decoded.inputs)
+        case .safetensors:
+            let decoded = try SafetensorsLossRequest(body: request.body, query: request.query)
+            (parameters, inputs) = (decoded.parameters, decoded.inputs)
+        }
         let result: LossResult
         do {
-            result = try registry.evaluate(loss, parameters: decoded.parameters, inputs: decoded.inputs)
+            result = try registry.evaluate(loss, parameters: parameters, inputs: inputs)
         } catch {
             throw ServiceError(error)
         }
-        let body = JSONLossResponse.encode(result, name: loss.descriptor.name)
-        return Self.json(body)
-    }
-
-    private func checkContentType(_ request: HTTPRequest) throws {
-        guard let contentType = request.headers["Content-Type"] else { return }
-        let mediaType = contentType.split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
-        // curl -d sends application/x-www-form-urlencoded unless told otherwise; the body is still JSON.
-        let accepted = ["application/json", "application/x-www-form-urlencoded", "text/json", "*/*", ""]
-        guard accepted.contains(mediaType) || mediaType.hasSuffix("+json") else {
-            throw ServiceError(.unsupportedMediaType, code: "unsupported_media_type",
-                               "Content-Type \(contentType) is not supported; send application/json",
-                               field: "Content-Type", headers: ["Accept": "application/json"])
+        let name = loss.descriptor.name
+        switch response.format {
+        case .json:
+            return Self.json(JSONLossResponse.encode(result, name: name))
+        case .safetensors:
+            return HTTPResponse(status: .ok, headers: ["Content-Type": response.mediaType],
+                                body: SafetensorsLossResponse.encode(result, name: name))
         }
     }
 }

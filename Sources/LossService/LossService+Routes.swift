@@ -4,19 +4,18 @@ import LossCore
 extension LossService {
     /// Maps a request to an immediate answer or a compute job.
     ///
-    /// Routes (DESIGN.md §2): `/healthz`, `/readyz`, `/v1/losses`, `/v1/losses/{name}`.
+    /// Routes (DESIGN.md §2): `/healthz`, `/readyz`, `/v1/losses`, `/v1/losses/{name}`, and
+    /// the KServe v2 routes under `/v2` (``routeKServe(_:segments:)``).
     func route(_ request: HTTPRequest) throws -> Routed {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if segments.first == "v2" { return try routeKServe(request, segments: segments) }
         switch segments.count {
         case 1 where segments[0] == "healthz":
             try allow(request, ["GET", "HEAD"])
             return .immediate(Self.json(#"{"status":"ok"}"#))
         case 1 where segments[0] == "readyz":
             try allow(request, ["GET", "HEAD"])
-            if isDraining {
-                throw ServiceError(.serviceUnavailable, code: "draining", "lossd is shutting down",
-                                   headers: ["Retry-After": "1"])
-            }
+            try checkReady()
             return .immediate(Self.json(#"{"status":"ready"}"#))
         case 2 where segments == ["v1", "losses"]:
             try allow(request, ["GET", "HEAD"])
