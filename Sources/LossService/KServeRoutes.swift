@@ -13,8 +13,8 @@ extension LossService {
             switch try kserveRoute(request, segments: segments) {
             case .immediate(let response):
                 return .immediate(response)
-            case .compute(let job):
-                return .compute { try Self.tritonStatus { try job() } }
+            case .compute(let loss, let job):
+                return .compute(loss: loss) { try Self.tritonStatus { try job() } }
             }
         } catch {
             throw Self.tritonError(error)
@@ -67,7 +67,7 @@ extension LossService {
             return .immediate(HTTPResponse(status: .ok))
         case ["infer"]:
             try allow(request, ["POST"])
-            return .compute { [self] in try infer(loss, request: request) }
+            return .compute(loss: loss.descriptor.name) { [self] in try infer(loss, request: request) }
         default:
             throw ServiceError(.notFound, code: "not_found", "no route for \(request.path)")
         }
