@@ -117,6 +117,14 @@ resources = container.get("resources", {})
 check({"cpu", "memory"} <= resources.get("requests", {}).keys(), "cpu and memory requests set (the HPA needs cpu)")
 check({"cpu", "memory"} <= resources.get("limits", {}).keys(), "cpu and memory limits set")
 
+def cpus(quantity):
+    text = str(quantity)
+    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+cpu_limit = resources.get("limits", {}).get("cpu", "0")
+check(float(config.get("LOSSD_WORKERS", 0)) == cpus(cpu_limit),
+      f"LOSSD_WORKERS {config.get('LOSSD_WORKERS')} equals the CPU limit {cpu_limit}")
+
 # --- security ----------------------------------------------------------------------------
 pod_security = pod["spec"].get("securityContext", {})
 security = container.get("securityContext", {})
@@ -168,6 +176,8 @@ if check(isinstance(lossd, dict), "compose defines service 'lossd'"):
     check(seconds(lossd.get("stop_grace_period", "10s")) > compose_grace,
           "compose stop_grace_period exceeds LOSSD_GRACE_PERIOD")
     check(lossd.get("read_only") is True, "compose container is read-only")
+    check({k: str(v) for k, v in environment.items()} == config,
+          "compose environment carries the ConfigMap's settings")
 
 # --- Dockerfile --------------------------------------------------------------------------
 dockerfile = pathlib.Path("Deploy/Dockerfile").read_text()
@@ -194,7 +204,10 @@ if check(section is not None, "README has a '## Deploy' section"):
     for needle in ("docker build -f Deploy/Dockerfile", "Deploy/docker-compose.yml",
                    "kubectl apply -k Deploy/kubernetes", "/readyz", "/healthz",
                    f"terminationGracePeriodSeconds: {termination}", f"LOSSD_GRACE_PERIOD={grace:g}",
-                   f"minReplicas: {hpa['spec']['minReplicas']}", f"maxReplicas: {hpa['spec']['maxReplicas']}"):
+                   f"minReplicas: {hpa['spec']['minReplicas']}", f"maxReplicas: {hpa['spec']['maxReplicas']}",
+                   f"cpu {resources['requests']['cpu']}/{resources['limits']['cpu']}",
+                   f"memory {resources['requests']['memory']}/{resources['limits']['memory']}",
+                   f"LOSSD_WORKERS={config['LOSSD_WORKERS']}", f"sleep {sleep:g}"):
         check(needle in text, f"README Deploy section mentions `{needle}`")
     for name in sorted(present):
         check(name in text, f"README Deploy section mentions {name}")
