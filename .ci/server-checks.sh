@@ -84,6 +84,9 @@ PYTHON=${PYTHON:-.build-ci-venv/bin/python}
 [ -x "$PYTHON" ] || fail "no Python with tritonclient at $PYTHON (run .ci/run, or set PYTHON)"
 "$PYTHON" .ci/python_clients.py "$PORT" || fail "Python clients failed"
 
+echo "-- /metrics parses with prometheus_client"
+"$PYTHON" .ci/metrics_check.py "$PORT"
+
 echo "-- SIGTERM exits 0"
 kill -TERM $PID
 wait $PID && echo ok || fail "exit status $? after SIGTERM"
