@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        // YAML parsing for the OpenAPI spec test only; nothing shipped links it.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // Pure math: tensors, kernels, losses. No I/O.
@@ -47,7 +49,10 @@ let package = Package(
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"]),
         .testTarget(name: "TensorCodecsTests", dependencies: ["TensorCodecs"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "LossServiceTests", dependencies: ["LossService", "HTTPServer", "TensorCodecs"]),
+        .testTarget(
+            name: "LossServiceTests",
+            dependencies: ["LossService", "HTTPServer", "TensorCodecs", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "lossdTests", dependencies: ["lossd"]),
     ],
     swiftLanguageModes: [.v6]

@@ -17,6 +17,9 @@ extension LossService {
             try allow(request, ["GET", "HEAD"])
             try checkReady()
             return .immediate(Self.json(#"{"status":"ready"}"#))
+        case 1 where segments[0] == "openapi.yaml":
+            try allow(request, ["GET", "HEAD"])
+            return .immediate(HTTPResponse(headers: ["Content-Type": "application/yaml"], body: Self.openAPIBytes))
         case 2 where segments == ["v1", "losses"]:
             try allow(request, ["GET", "HEAD"])
             return .immediate(Self.json(catalog))
@@ -38,6 +41,9 @@ extension LossService {
             throw ServiceError(.notFound, code: "not_found", "no route for \(request.path)")
         }
     }
+
+    /// The OpenAPI document served at `/openapi.yaml`, encoded once.
+    static let openAPIBytes = Array(OpenAPIDocument.yaml.utf8)
 
     func allow(_ request: HTTPRequest, _ methods: [String]) throws {
         guard methods.contains(request.method) else {
