@@ -48,18 +48,20 @@ unexpected-methods = ["get", "put", "post", "delete", "options", "patch", "trace
 TOML
 # not_a_server_error: no 5xx but the documented 501/503/505; the others hold responses to
 # the documented statuses, media types and schemas.
+# One worker: CPython 3.11 (before 3.11.8) raises "AST constructor recursion depth mismatch"
+# when hypothesis parses sources from two threads at once.
 set +e
 "$VENV/bin/schemathesis" --config-file "$CONFIG" run openapi.yaml \
   --url "$BASE" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --mode all \
   --max-examples "${OPENAPI_MAX_EXAMPLES:-40}" \
-  --max-time "${OPENAPI_MAX_TIME:-300}" \
+  --max-time "${OPENAPI_MAX_TIME:-240}" \
   --request-timeout 20 \
   --seed "${OPENAPI_SEED:-20261129}" \
   --suppress-health-check all \
   --generation-database none \
-  --workers 2 \
+  --workers 1 \
   --no-color \
   "${excludes[@]}" \
   --report junit --report-junit-path "$LOG/schemathesis-junit.xml" \

@@ -138,8 +138,8 @@ paths:
           description: The document.
           content:
             application/yaml:
-              schema:
-                type: string
+              # YAML clients parse the document into a mapping; it is this file verbatim.
+              schema: {}
         "400": {$ref: "#/components/responses/BadRequest"}
         "405": {$ref: "#/components/responses/MethodNotAllowed"}
         "414": {$ref: "#/components/responses/URITooLong"}
