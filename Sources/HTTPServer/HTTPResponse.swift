@@ -1,3 +1,5 @@
+import Foundation
+
 /// A response produced by an `HTTPResponder`.
 ///
 /// The server adds `Date`, `Content-Length` and `Connection` itself and removes any
@@ -17,12 +19,13 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// A JSON error response `{"error": message, "code": code}` with `Content-Type: application/json`.
+    /// A JSON error response `{"error": message, "code": code}` with `Content-Type: application/json`
+    /// and a fresh `X-Request-Id`, so even a request the server refused before routing can be traced.
     public static func jsonError(_ status: HTTPStatus, code: String, message: String) -> HTTPResponse {
         let json = "{\"error\":\(JSONString.quoted(message)),\"code\":\(JSONString.quoted(code))}"
         return HTTPResponse(
             status: status,
-            headers: ["Content-Type": "application/json"],
+            headers: ["Content-Type": "application/json", "X-Request-Id": UUID().uuidString.lowercased()],
             body: Array(json.utf8)
         )
     }
