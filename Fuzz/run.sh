@@ -16,10 +16,18 @@ mkdir -p "$artifacts/corpus" "$artifacts/crashes"
 
 cd "$here"
 # Debug builds get no coverage instrumentation from libFuzzer; release it is.
-swift build -c release --sanitize=address --sanitize=fuzzer \
-    -Xswiftc -parse-as-library --product HTTPParserFuzzer
-binary="$(swift build -c release --sanitize=address --sanitize=fuzzer \
-    -Xswiftc -parse-as-library --show-bin-path)/HTTPParserFuzzer"
+# swiftc (6.3) drops coverage instrumentation when -sanitize=fuzzer comes before
+# -sanitize=address, and SwiftPM's --sanitize flags come out in no fixed order, so fuzzer is
+# repeated after them with -Xswiftc. (SwiftPM still needs --sanitize=fuzzer itself: it then
+# leaves the executable's entry point to libFuzzer.)
+build_flags=(-c release --sanitize=address --sanitize=fuzzer -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
+swift build "${build_flags[@]}" --product HTTPParserFuzzer
+binary="$(swift build "${build_flags[@]}" --show-bin-path)/HTTPParserFuzzer"
+sections="$(objdump -h "$binary")"
+if [[ "$sections" != *__sancov_cntrs* ]]; then
+    echo "error: $binary has no coverage counters; libFuzzer would fuzz blind" >&2
+    exit 1
+fi
 
 # Without this the Swift runtime's backtracer waits on a crashed child and the run hangs.
 export SWIFT_BACKTRACE=enable=no
