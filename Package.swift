@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "lossd", targets: ["lossd"]),
         .library(name: "LossCore", targets: ["LossCore"]),
+        // Exposed so the separate fuzzing package in Fuzz/ can link the request parser.
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),

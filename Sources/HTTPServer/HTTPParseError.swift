@@ -2,13 +2,13 @@
 ///
 /// After any parse error the connection closes: once framing is in doubt the next
 /// byte cannot be trusted to start a new request (RFC 9112 §11.2, request smuggling).
-struct HTTPParseError: Error, Sendable, Equatable {
+public struct HTTPParseError: Error, Sendable, Equatable {
     /// The status sent back.
-    var status: HTTPStatus
+    public internal(set) var status: HTTPStatus
     /// A stable snake_case code for the JSON body.
-    var code: String
+    public internal(set) var code: String
     /// A message a human can act on.
-    var message: String
+    public internal(set) var message: String
 
     init(_ status: HTTPStatus, _ code: String, _ message: String) {
         self.status = status

@@ -1,5 +1,5 @@
 /// How the body of a request is delimited (RFC 9112 §6.3).
-enum BodyFraming: Sendable, Equatable {
+public enum BodyFraming: Sendable, Equatable {
     /// No body.
     case none
     /// Exactly this many bytes follow the head.
@@ -9,16 +9,21 @@ enum BodyFraming: Sendable, Equatable {
 }
 
 /// A validated request head: request line, fields and the decisions derived from them.
-struct HTTPRequestHead: Sendable, Equatable {
-    var method: String
-    var target: String
-    var version: HTTPVersion
-    var headers: HTTPHeaders
-    var framing: BodyFraming
+public struct HTTPRequestHead: Sendable, Equatable {
+    /// The request method, case-sensitive as sent.
+    public internal(set) var method: String
+    /// The request target as sent.
+    public internal(set) var target: String
+    /// HTTP/1.0 or HTTP/1.1.
+    public internal(set) var version: HTTPVersion
+    /// The header fields in arrival order.
+    public internal(set) var headers: HTTPHeaders
+    /// How the body that follows is delimited.
+    public internal(set) var framing: BodyFraming
     /// The client waits for `100 Continue` before sending the body (RFC 9110 §10.1.1).
-    var expectsContinue: Bool
+    public internal(set) var expectsContinue: Bool
     /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
-    var keepAlive: Bool
+    public internal(set) var keepAlive: Bool
 
     /// Methods whose requests carry content, so a missing length is an error (411)
     /// rather than an empty body.

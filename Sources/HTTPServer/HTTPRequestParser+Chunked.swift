@@ -75,10 +75,13 @@ extension HTTPRequestParser {
     static func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
         var size = 0
         var digits = 0
+        var significantDigits = 0
         var index = line.startIndex
         while index < line.endIndex, let digit = hexValue(line[index]) {
-            // 15 hex digits fit in Int64 without overflow; anything longer is absurdly large.
-            guard digits < 15 else { throw .bodyTooLarge(nil) }
+            // Leading zeros are valid 1*HEXDIG and add nothing (the line cap bounds them);
+            // 15 significant hex digits fit in Int64 without overflow, more is absurdly large.
+            if significantDigits > 0 || digit > 0 { significantDigits += 1 }
+            guard significantDigits <= 15 else { throw .bodyTooLarge(nil) }
             size = size &* 16 &+ digit
             digits += 1
             index += 1

@@ -4,22 +4,45 @@
 /// bytes). Each message yields `.head`, zero or more `.body` pieces and `.end`; the next
 /// pipelined message follows. Every limit is enforced before the bytes it guards are
 /// buffered beyond it, and a thrown error is sticky: the parser never resynchronises.
-struct HTTPRequestParser: Sendable {
+///
+/// Public so the libFuzzer harness in `Fuzz/` can drive it; the server is its only other user.
+public struct HTTPRequestParser: Sendable {
     /// Caps that bound memory and work per message.
-    struct Limits: Sendable, Equatable {
-        var maxRequestLineLength = 8 * 1024
-        var maxHeaderBytes = 64 * 1024
-        var maxHeaderCount = 100
-        var maxBodySize = 256 * 1024 * 1024
-        var maxChunkLineLength = 4 * 1024
+    public struct Limits: Sendable, Equatable {
+        /// Longest request line accepted (414 beyond).
+        public var maxRequestLineLength: Int
+        /// Largest header block, and separately trailer section, accepted (431 beyond).
+        public var maxHeaderBytes: Int
+        /// Most header (or trailer) fields accepted (431 beyond).
+        public var maxHeaderCount: Int
+        /// Largest body accepted, fixed-length or chunked (413 beyond).
+        public var maxBodySize: Int
+        /// Longest chunk-size line, extensions included.
+        public var maxChunkLineLength: Int
         /// Empty lines tolerated before a request line (RFC 9112 §2.2).
-        var maxLeadingEmptyLines = 16
+        public var maxLeadingEmptyLines: Int
+
+        /// Limits with the server's defaults for any cap not given.
+        public init(
+            maxRequestLineLength: Int = 8 * 1024, maxHeaderBytes: Int = 64 * 1024, maxHeaderCount: Int = 100,
+            maxBodySize: Int = 256 * 1024 * 1024, maxChunkLineLength: Int = 4 * 1024, maxLeadingEmptyLines: Int = 16
+        ) {
+            self.maxRequestLineLength = maxRequestLineLength
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxHeaderCount = maxHeaderCount
+            self.maxBodySize = maxBodySize
+            self.maxChunkLineLength = maxChunkLineLength
+            self.maxLeadingEmptyLines = maxLeadingEmptyLines
+        }
     }
 
     /// What the parser recognised next.
-    enum Event: Sendable, Equatable {
+    public enum Event: Sendable, Equatable {
+        /// A validated request head; its `framing` says what body follows.
         case head(HTTPRequestHead)
+        /// A piece of decoded body (chunk framing removed), in order.
         case body([UInt8])
+        /// The end of the message, with any permitted trailer fields.
         case end(trailers: HTTPHeaders)
     }
 
@@ -39,12 +62,13 @@ struct HTTPRequestParser: Sendable {
     /// Where the search for the next LF resumes, so trickled bytes are scanned once.
     var scanIndex = 0
 
-    init(limits: Limits = Limits()) {
+    /// A parser positioned before the first request line.
+    public init(limits: Limits = Limits()) {
         self.limits = limits
     }
 
     /// Bytes received but not yet consumed.
-    var bufferedByteCount: Int { buffer.count - readIndex }
+    public var bufferedByteCount: Int { buffer.count - readIndex }
 
     /// True between messages with nothing buffered: the connection is idle.
     var isIdle: Bool {
@@ -53,7 +77,7 @@ struct HTTPRequestParser: Sendable {
     }
 
     /// Adds received bytes, compacting consumed ones first.
-    mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    public mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
@@ -66,8 +90,9 @@ struct HTTPRequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    /// The next complete event, nil when more bytes are needed.
-    mutating func nextEvent() throws(HTTPParseError) -> Event? {
+    /// The next complete event, nil when more bytes are needed. A thrown error is
+    /// sticky: every later call throws it again.
+    public mutating func nextEvent() throws(HTTPParseError) -> Event? {
         do {
             return try step()
         } catch {
