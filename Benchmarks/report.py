@@ -10,6 +10,7 @@ class Row:
     elements: int
     moved_bytes: int
     torch: float = 0.0
+    torch_threads: int = 0
     lossd_json: float = 0.0
     lossd_st: float = 0.0
     python_json: float = 0.0
@@ -51,11 +52,11 @@ def render(rows: list[Row], info: dict) -> str:
     lines = ["## lossd benchmark", ""]
     lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in info.items()]
     lines += ["", "### Latency (median) and ratios (lower is better for lossd)", "",
-              "| loss | size | torch fwd+bwd | lossd JSON | lossd safetensors | Python svc JSON "
+              "| loss | size | torch fwd+bwd (threads) | lossd JSON | lossd safetensors | Python svc JSON "
               "| lossd JSON / torch | lossd st / torch | lossd JSON / Python svc | lossd st / Python svc |",
               "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in rows:
-        lines.append(f"| {r.loss} | {r.label} | {duration(r.torch)} | {duration(r.lossd_json)} | {duration(r.lossd_st)} "
+        lines.append(f"| {r.loss} | {r.label} | {duration(r.torch)} ({r.torch_threads}) | {duration(r.lossd_json)} | {duration(r.lossd_st)} "
                      f"| {duration(r.python_json)} | {ratio(r.lossd_json, r.torch)} | {ratio(r.lossd_st, r.torch)} "
                      f"| {ratio(r.lossd_json, r.python_json)} | {ratio(r.lossd_st, r.python_json)} |")
     lines += ["", "### Where lossd's time goes", "",
