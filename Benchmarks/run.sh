@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmarks lossd against in-process PyTorch and a Python reference service, in one run.
+# Run by hand (not in CI), from anywhere:
+#
+#   python3 -m venv /tmp/torch && /tmp/torch/bin/pip install torch safetensors numpy   # once
+#   Benchmarks/run.sh                      # report on stdout, progress on stderr
+#   PYTHON=/path/to/python Benchmarks/run.sh --losses mse,dice --sizes 1K,64K
+#   KERNELS=1 Benchmarks/run.sh            # also the kernel-only table (Benchmarks/Kernels)
+#
+# Builds lossd in release, starts it and Benchmarks/reference_service.py on free ports of
+# 127.0.0.1, runs Benchmarks/bench.py, and stops both services on exit, whatever happens.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+python="${PYTHON:-/tmp/torch/bin/python}"
+scratch="${SCRATCH_PATH:-$root/.build-bench}"
+logs="$(mktemp -d)"
+pids=()
+
+stop_services() {
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$logs"
+}
+trap stop_services EXIT
+trap 'exit 130' INT TERM
+
+if ! "$python" -c 'import torch, safetensors, numpy' 2>/dev/null; then
+    echo "run.sh: $python lacks torch/safetensors/numpy; see the comment at the top of this script" >&2
+    exit 2
+fi
+
+echo "building lossd (release)..." >&2
+swift build -c release --product lossd --package-path "$root" --scratch-path "$scratch" >&2
+lossd="$(swift build -c release --package-path "$root" --scratch-path "$scratch" --show-bin-path)/lossd"
+
+# Waits for a service's log to name its port (both are started with port 0: the kernel picks a free one).
+wait_for_port() {
+    local log="$1" pattern="$2" port=""
+    for _ in $(seq 1 300); do
+        port="$(grep -oE "$pattern" "$log" | head -n1 | grep -oE '[0-9]+$' || true)"
+        if [[ -n "$port" ]]; then
+            echo "$port"
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "run.sh: service did not start; its log:" >&2
+    cat "$log" >&2
+    return 1
+}
+
+# Default log level (info): lossd as users run it, one access-log line per request (to a file here).
+"$lossd" --host 127.0.0.1 --port 0 --max-body-size 1073741824 2>"$logs/lossd.log" &
+pids+=($!)
+# OPENBLAS_* are unset for torch only (see the environment README): they slow current builds.
+# One torch thread in the reference service: its best setting here. With two intra-op threads
+# called from a handler thread, small requests took 3-4x longer and varied wildly on 2 busy cores.
+python_threads="${PYTHON_SERVICE_THREADS:-1}"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" "$here/reference_service.py" --port 0 \
+    --threads "$python_threads" 2>"$logs/python.log" &
+pids+=($!)
+
+lossd_port="$(wait_for_port "$logs/lossd.log" 'address=127\.0\.0\.1:[0-9]+')"
+python_port="$(wait_for_port "$logs/python.log" 'on 127\.0\.0\.1:[0-9]+')"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git -C "$root" diff --quiet HEAD 2>/dev/null; then commit="$commit (dirty)"; fi
+echo "lossd on 127.0.0.1:$lossd_port, reference service on 127.0.0.1:$python_port" >&2
+
+cd "$here"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" bench.py \
+    --lossd-port "$lossd_port" --python-port "$python_port" --commit "$commit" \
+    --python-threads "$python_threads" "$@"
+
+# Optional: the kernel-only microbenchmark (a separate package; its first build takes minutes).
+if [[ "${KERNELS:-0}" == 1 ]]; then
+    echo "building and running the kernel microbenchmark..." >&2
+    swift build -c release --package-path "$here/Kernels" --scratch-path "$here/Kernels/.build" >&2
+    echo
+    echo "### Kernel only: LossRegistry.standard.evaluate, no HTTP or JSON"
+    echo
+    "$(swift build -c release --package-path "$here/Kernels" --scratch-path "$here/Kernels/.build" --show-bin-path)/kernel-bench"
+fi
