@@ -27,8 +27,10 @@ extension Tensor {
     /// - Parameter type: The element type wanted.
     public func values<T: LossFloat>(as type: T.Type = T.self) -> [T] {
         switch storage {
-        case .float32(let a): return T.self == Float.self ? a as! [T] : a.map { T($0) }
-        case .float64(let a): return T.self == Double.self ? a as! [T] : a.map { T($0) }
+        // Same element type: reinterpret the array (sharing its buffer); `as!` would copy
+        // element by element through a runtime cast in generic code.
+        case .float32(let a): return T.self == Float.self ? unsafeBitCast(a, to: [T].self) : a.map { T($0) }
+        case .float64(let a): return T.self == Double.self ? unsafeBitCast(a, to: [T].self) : a.map { T($0) }
         case .float16(let a): return a.map { T(HalfPrecision.float(fromHalf: $0)) }
         case .bfloat16(let a): return a.map { T(HalfPrecision.float(fromBFloat16: $0)) }
         case .int64(let a): return a.map { T($0) }
