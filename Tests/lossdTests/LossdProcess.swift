@@ -23,8 +23,9 @@ final class LossdProcess: @unchecked Sendable {
     }
 
     /// Runs `lossd` with arguments and waits for it to print its listening address.
-    init(arguments: [String] = ["--port", "0"], environment: [String: String] = [:]) throws {
-        process.executableURL = Self.executable
+    init(executable: URL = LossdProcess.executable, arguments: [String] = ["--port", "0"],
+         environment: [String: String] = [:]) throws {
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -41,6 +42,11 @@ final class LossdProcess: @unchecked Sendable {
 
     /// Everything the process wrote to stderr so far.
     var stderr: String { lock.lock(); defer { lock.unlock() }; return stderrText }
+
+    /// Runs `lossd` through `/bin/sh -c script`, where `$0` is the lossd binary (for `ulimit` and the like).
+    convenience init(shell script: String) throws {
+        try self.init(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, Self.executable.path])
+    }
 
     /// Waits for the "listening" log line and records the port.
     func waitUntilListening(timeout: TimeInterval = 20) throws {
