@@ -24,6 +24,12 @@ enum SegmentationMath {
     static func softplus(_ x: Double) -> Double {
         max(x, 0) + log1p(exp(-abs(x)))
     }
+
+    /// BCE from a logit, `softplus(x) − x·t`, grouped as `(max(x, 0) − x·t) + log1p(e^{−|x|})` so a
+    /// confidently right logit (x ≫ 0, t = 1) loses no digits to `(x + tiny) − x` cancellation.
+    static func bceWithLogits(_ x: Double, _ t: Double) -> Double {
+        (max(x, 0) - x * t) + log1p(exp(-abs(x)))
+    }
 }
 
 /// The elementwise (weighted) binary cross-entropy that `dice_bce` and `combo` add to a region score:

@@ -61,7 +61,7 @@ public struct FocalLoss: Loss {
         ) { i in
             let x = Double(input[i]), t = Double(target[i])
             let p = SegmentationMath.sigmoid(x)
-            let bce = SegmentationMath.softplus(x) - x * t
+            let bce = SegmentationMath.bceWithLogits(x, t)
             // 1 − p_t exactly as torchvision writes it, so gradients agree with PyTorch when saturated.
             let miss = 1 - (p * t + (1 - p) * (1 - t))
             let missSlope = (1 - 2 * t) * SegmentationMath.sigmoidSlope(x)
@@ -82,7 +82,7 @@ public struct FocalLoss: Loss {
             var sum = 0.0
             for i in range {
                 let x = Double(input[i])
-                sum += SegmentationMath.softplus(x) - x * Double(target[i])
+                sum += SegmentationMath.bceWithLogits(x, Double(target[i]))
             }
             return SIMD2(sum, 0)
         }
