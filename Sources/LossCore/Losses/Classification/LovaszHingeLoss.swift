@@ -42,20 +42,16 @@ public struct LovaszHingeLoss: Loss {
         let pixels = images == 0 ? 0 : input.count / images
         let upstream = try combination.upstream(batch.gradOutput, images: images)
         var lovasz = LovaszExtension(capacity: pixels)
-        var valid = [Int]()
-        valid.reserveCapacity(pixels)
         var losses = [Double](repeating: 0, count: images)
         var grad = [T](repeating: 0, count: input.count)
+        let ignoreIndex = self.ignoreIndex
         for image in 0..<images {
-            valid.removeAll(keepingCapacity: true)
-            for i in image * pixels..<(image + 1) * pixels where target[i] != ignoreIndex {
-                lovasz.errors[valid.count] = 1 - Double(input[i]) * (2 * target[i] - 1)
-                lovasz.foreground[valid.count] = target[i]
-                valid.append(i)
-            }
-            losses[image] = lovasz.evaluate(count: valid.count, hinge: true)
-            for (position, i) in valid.enumerated() {
-                grad[i] = T(-lovasz.slopes[position] * (2 * target[i] - 1) * upstream[image])
+            let count = lovasz.select(image * pixels..<(image + 1) * pixels) { target[$0] != ignoreIndex }
+            lovasz.fill(count: count) { i in (1 - Double(input[i]) * (2 * target[i] - 1), target[i]) }
+            losses[image] = lovasz.evaluate(count: count, hinge: true)
+            let scale = upstream[image]
+            grad.withUnsafeMutableBufferPointer { grad in
+                lovasz.forEachSelected(count: count) { i, slope in grad[i] = T(-slope * (2 * target[i] - 1) * scale) }
             }
         }
         return LossOutput(loss: combination.combine(losses), lossShape: combination.lossShape(images: images), grad: grad)

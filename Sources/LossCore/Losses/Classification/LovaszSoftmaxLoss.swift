@@ -44,54 +44,55 @@ public struct LovaszSoftmaxLoss: Loss {
         guard case .indices(let labels) = try ClassTarget.read(
             batch.target, layout: layout, inputShape: batch.shape, ignoreIndex: ignoreIndex, allowsProbabilities: false)
         else { preconditionFailure("probabilities were refused") }
-        let probabilities = softmax(batch.input, layout: layout)
+        let parallel = !LovaszExtension.forcesSequential
+        let probabilities = softmax(batch.input, layout: layout, parallel: parallel)
         let images = combination.perImage ? layout.batch : 1
         let pixels = images == 0 ? 0 : layout.items / images
         let upstream = try combination.upstream(batch.gradOutput, images: images)
         var lovasz = LovaszExtension(capacity: pixels)
-        var valid = [Int]()
-        valid.reserveCapacity(pixels)
         var losses = [Double](repeating: 0, count: images)
         // d(total loss)/d q, accumulated over classes and images.
         var probabilityGrad = [Double](repeating: 0, count: probabilities.count)
+        var present = [Bool](repeating: false, count: layout.classes)
         var contributing = [Bool](repeating: false, count: layout.classes)
         for image in 0..<images {
-            valid.removeAll(keepingCapacity: true)
-            for item in image * pixels..<(image + 1) * pixels where labels[item] != ClassTarget.ignored { valid.append(item) }
+            let count = lovasz.select(image * pixels..<(image + 1) * pixels) { labels[$0] != ClassTarget.ignored }
             var classLosses = 0.0, counted = 0
-            for c in contributing.indices { contributing[c] = false }
+            for c in contributing.indices { (present[c], contributing[c]) = (false, false) }
+            for position in 0..<count { present[labels[lovasz.items[position]]] = true }
             for c in 0..<layout.classes {
-                var present = false
-                for (position, item) in valid.enumerated() {
-                    let q = probabilities[layout.base(of: item) + c * layout.classStride]
-                    let isClass = labels[item] == c
-                    present = present || isClass
-                    lovasz.foreground[position] = isClass ? 1 : 0
-                    lovasz.errors[position] = abs((isClass ? 1 : 0) - q)
+                if presentOnly && !present[c] { continue }
+                lovasz.fill(count: count) { item in
+                    let isClass: Double = labels[item] == c ? 1 : 0
+                    return (abs(isClass - probabilities[layout.base(of: item) + c * layout.classStride]), isClass)
                 }
-                if presentOnly && !present { continue }
-                classLosses += lovasz.evaluate(count: valid.count, hinge: false)
+                classLosses += lovasz.evaluate(count: count, hinge: false)
                 counted += 1
                 contributing[c] = true
-                for (position, item) in valid.enumerated() {
-                    let at = layout.base(of: item) + c * layout.classStride
-                    // d|f − q|/dq = sign(q − f), 0 at a tie as PyTorch's abs; the class mean divides later.
-                    let difference = probabilities[at] - lovasz.foreground[position]
-                    let sign: Double = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
-                    probabilityGrad[at] += lovasz.slopes[position] * sign
+                probabilityGrad.withUnsafeMutableBufferPointer { probabilityGrad in
+                    lovasz.forEachSelected(count: count) { item, slope in
+                        let at = layout.base(of: item) + c * layout.classStride
+                        // d|f − q|/dq = sign(q − f), 0 at a tie as PyTorch's abs; the class mean divides later.
+                        let difference = probabilities[at] - (labels[item] == c ? 1 : 0)
+                        let sign: Double = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
+                        probabilityGrad[at] += slope * sign
+                    }
                 }
             }
             // SMP: an image with no pixel or no counted class has loss 0 (an empty mean), and no gradient.
-            guard counted > 0, !valid.isEmpty else { continue }
+            guard counted > 0, count > 0 else { continue }
             losses[image] = classLosses / Double(counted)
             let scale = upstream[image] / Double(counted)
-            for item in valid {
-                for c in 0..<layout.classes where contributing[c] {
-                    probabilityGrad[layout.base(of: item) + c * layout.classStride] *= scale
+            let scaled = contributing
+            probabilityGrad.withUnsafeMutableBufferPointer { probabilityGrad in
+                lovasz.forEachSelected(count: count) { item, _ in
+                    for c in 0..<layout.classes where scaled[c] {
+                        probabilityGrad[layout.base(of: item) + c * layout.classStride] *= scale
+                    }
                 }
             }
         }
-        let grad: [T] = backward(probabilityGrad, probabilities: probabilities, layout: layout)
+        let grad: [T] = backward(probabilityGrad, probabilities: probabilities, layout: layout, parallel: parallel)
         return LossOutput(loss: combination.combine(losses), lossShape: combination.lossShape(images: images), grad: grad)
     }
 
@@ -99,36 +100,46 @@ public struct LovaszSoftmaxLoss: Loss {
     ///
     /// Computed as torch.softmax does — exp(x − max) / Σ — so that probabilities PyTorch finds
     /// exactly equal (and therefore tied in the Lovász sort) are equal here too.
-    private func softmax<T: LossFloat>(_ input: [T], layout: ClassLayout) -> [Double] {
+    private func softmax<T: LossFloat>(_ input: [T], layout: ClassLayout, parallel: Bool) -> [Double] {
         guard fromLogits else { return input.map { Double($0) } }
         var result = [Double](repeating: 0, count: input.count)
         let stride = layout.classStride
-        for item in 0..<layout.items {
-            let base = layout.base(of: item)
-            var largest = -Double.infinity
-            for c in 0..<layout.classes { largest = max(largest, Double(input[base + c * stride])) }
-            var total = 0.0
-            for c in 0..<layout.classes {
-                let e = ClassMath.exp(Double(input[base + c * stride]) - largest)
-                result[base + c * stride] = e
-                total += e
+        result.withUnsafeMutableBufferPointer { result in
+            // Items own disjoint class slots, so chunks of items may run concurrently.
+            LovaszExtension.forEach(count: layout.items, parallel: parallel) { items in
+                for item in items {
+                    let base = layout.base(of: item)
+                    var largest = -Double.infinity
+                    for c in 0..<layout.classes { largest = max(largest, Double(input[base + c * stride])) }
+                    var total = 0.0
+                    for c in 0..<layout.classes {
+                        let e = ClassMath.exp(Double(input[base + c * stride]) - largest)
+                        result[base + c * stride] = e
+                        total += e
+                    }
+                    for c in 0..<layout.classes { result[base + c * stride] /= total }
+                }
             }
-            for c in 0..<layout.classes { result[base + c * stride] /= total }
         }
         return result
     }
 
     /// d loss/d x from d loss/d q through the softmax: q_c (g_c − Σ_k q_k g_k).
-    private func backward<T: LossFloat>(_ probabilityGrad: [Double], probabilities: [Double], layout: ClassLayout) -> [T] {
+    private func backward<T: LossFloat>(_ probabilityGrad: [Double], probabilities: [Double], layout: ClassLayout,
+                                        parallel: Bool) -> [T] {
         guard fromLogits else { return probabilityGrad.map { T($0) } }
         var grad = [T](repeating: 0, count: probabilityGrad.count)
-        for item in 0..<layout.items {
-            let base = layout.base(of: item), stride = layout.classStride
-            var dot = 0.0
-            for c in 0..<layout.classes { dot += probabilities[base + c * stride] * probabilityGrad[base + c * stride] }
-            for c in 0..<layout.classes {
-                let at = base + c * stride
-                grad[at] = T(probabilities[at] * (probabilityGrad[at] - dot))
+        grad.withUnsafeMutableBufferPointer { grad in
+            LovaszExtension.forEach(count: layout.items, parallel: parallel) { items in
+                for item in items {
+                    let base = layout.base(of: item), stride = layout.classStride
+                    var dot = 0.0
+                    for c in 0..<layout.classes { dot += probabilities[base + c * stride] * probabilityGrad[base + c * stride] }
+                    for c in 0..<layout.classes {
+                        let at = base + c * stride
+                        grad[at] = T(probabilities[at] * (probabilityGrad[at] - dot))
+                    }
+                }
             }
         }
         return grad
