@@ -25,18 +25,20 @@ enum SegmentationMath {
         max(x, 0) + log1p(exp(-abs(x)))
     }
 
-    /// BCE from a logit, `softplus(x) − x·t`, grouped as `(max(x, 0) − x·t) + log1p(e^{−|x|})` so a
-    /// confidently right logit (x ≫ 0, t = 1) loses no digits to `(x + tiny) − x` cancellation.
+    /// BCE from a logit in PyTorch's order, `(1 − t)·x − log σ(x)` with
+    /// `log σ(x) = min(x, 0) − log1p(e^{−|x|})`, so saturated logits round as PyTorch's float64
+    /// `binary_cross_entropy_with_logits` does (the reference the losses are checked against).
     static func bceWithLogits(_ x: Double, _ t: Double) -> Double {
-        (max(x, 0) - x * t) + log1p(exp(-abs(x)))
+        (1 - t) * x - (min(x, 0) - log1p(exp(-abs(x))))
     }
 }
 
 /// The elementwise (weighted) binary cross-entropy that `dice_bce` and `combo` add to a region score:
 /// `e = −(a·t·log p + b·(1−t)·log(1−p))`.
 ///
-/// From logits it is evaluated as `a·t·softplus(−x) + b·(1−t)·softplus(x)`, exact for saturated
-/// logits; from probabilities the logs are clamped at −100 as PyTorch's `binary_cross_entropy`.
+/// From logits it is evaluated with `log p = log σ(x)` and `log(1−p) = log σ(x) − x`, the order of
+/// PyTorch's `binary_cross_entropy_with_logits`, so saturated logits round as PyTorch's float64 does;
+/// from probabilities the logs are clamped at −100 as PyTorch's `binary_cross_entropy`.
 struct SegmentationElementTerm: Sendable {
     /// Weight `a` of the positive (t) part.
     let positive: Double
@@ -49,7 +51,9 @@ struct SegmentationElementTerm: Sendable {
     @inline(__always)
     func value(_ x: Double, target t: Double, fromLogits: Bool) -> Double {
         if fromLogits {
-            return positive * t * SegmentationMath.softplus(-x) + negative * (1 - t) * SegmentationMath.softplus(x)
+            if positive == 1, negative == 1 { return SegmentationMath.bceWithLogits(x, t) }
+            let logSigmoid = min(x, 0) - log1p(exp(-abs(x)))
+            return -(positive * t * logSigmoid + negative * (1 - t) * (logSigmoid - x))
         }
         return -(positive * t * max(log(x), -100) + negative * (1 - t) * max(log(1 - x), -100))
     }

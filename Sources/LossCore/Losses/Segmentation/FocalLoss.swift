@@ -87,7 +87,8 @@ public struct FocalLoss: Loss {
             return SIMD2(sum, 0)
         }
         let meanBCE = total[0] / Double(count)
-        let hit = -expm1(-meanBCE)  // 1 − e^{−B̄}
+        // 1 − e^{−B̄} literally, as the tutorial's `1 - BCE_EXP`, so tiny B̄ rounds as PyTorch's does.
+        let hit = 1 - exp(-meanBCE)
         let value = alpha * pow(hit, gamma) * meanBCE
         let hitPower = gamma == 0 ? 0 : gamma * pow(hit, gamma - 1) * exp(-meanBCE)
         let slope = alpha * (hitPower * meanBCE + pow(hit, gamma))
