@@ -36,11 +36,16 @@ extension HTTPServer {
         }
         guard paused else { return }
         acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [weak self] in
-            self?.state.withLock { state in
-                guard state.acceptPaused, let source = state.acceptSource else { return }
+            guard let self else { return }
+            let resumed = state.withLock { state -> Bool in
+                guard state.acceptPaused, let source = state.acceptSource else { return false }
                 state.acceptPaused = false
                 source.resume()
+                return true
             }
+            // Connections that queued up while paused raised no new readiness edge: a resumed
+            // source need not fire for them, so drain the backlog now.
+            if resumed { acceptPending() }
         }
     }
 

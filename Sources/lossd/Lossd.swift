@@ -72,6 +72,15 @@ struct Lossd: ParsableCommand {
         let logger = settings.makeLogger()
         let service = LossService(configuration: settings.serviceConfiguration, logger: logger)
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: service, logger: logger)
+        // Handlers first: a SIGTERM sent as soon as the port is announced must already drain.
+        SignalHandling.onTermination { signal in
+            logger.info("draining", metadata: ["signal": "\(signal)"])
+            service.beginDraining()
+            server.shutdown {
+                logger.info("stopped")
+                Glibc.exit(0)
+            }
+        }
         do {
             try server.start()
         } catch {
@@ -82,14 +91,6 @@ struct Lossd: ParsableCommand {
             "address": "\(settings.serverConfiguration.host):\(server.localPort)",
             "workers": "\(settings.serviceConfiguration.workers.workers)",
         ])
-        SignalHandling.onTermination { signal in
-            logger.info("draining", metadata: ["signal": "\(signal)"])
-            service.beginDraining()
-            server.shutdown {
-                logger.info("stopped")
-                Glibc.exit(0)
-            }
-        }
         dispatchMain()
     }
 }

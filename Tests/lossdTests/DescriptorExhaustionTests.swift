@@ -33,7 +33,7 @@ import Testing
         #expect(server.stderr.contains("cannot accept"), "the descriptor limit was never reached")
         clients.removeAll()
         usleep(500_000)
-        let client = try RawClient(port: server.port)
+        let client = try RawClient(port: server.port, timeout: 10)
         client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(client.readAll().hasPrefix("HTTP/1.1 200"))
         server.signal(SIGTERM)
