@@ -41,20 +41,18 @@ extension LossRegistry {
     /// - Throws: ``LossError`` for unusable parameters or tensors.
     public func evaluate(_ loss: any Loss.Type, parameters: [String: ParameterValue],
                          inputs: LossInputs) throws(LossError) -> LossResult {
-        let validated = try Parameters(parameters, specs: loss.descriptor.parameters)
-        let instance = try loss.init(parameters: validated)
-        try Self.checkDTypes(inputs, for: loss.descriptor)
-        try Self.checkIgnoreIndex(parameters["ignore_index"], target: inputs.target)
-        guard inputs.target.allFinite else {
-            throw LossError(.invalidValue, "'target' contains NaN or infinity", field: "target")
-        }
+        let instance = try prepare(loss, parameters: parameters, inputs: inputs)
         switch inputs.input.dtype {
         case .float64:
-            let output = try instance.compute(Self.batch(inputs, as: Double.self))
+            let output = try LossOutput<Double>.filling(count: inputs.input.count) { (gradient) throws(LossError) in
+                try instance.compute(Self.batch(inputs, as: Double.self), gradient: gradient)
+            }
             return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .float64(output.loss)),
                               grad: Tensor(unchecked: inputs.input.shape, storage: .float64(output.grad)))
         case .float32:
-            let output = try instance.compute(Self.batch(inputs, as: Float.self))
+            let output = try LossOutput<Float>.filling(count: inputs.input.count) { (gradient) throws(LossError) in
+                try instance.compute(Self.batch(inputs, as: Float.self), gradient: gradient)
+            }
             return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .float32(output.loss)),
                               grad: Tensor(unchecked: inputs.input.shape, storage: .float32(output.grad)))
         case .float16:
@@ -66,9 +64,65 @@ extension LossRegistry {
             return LossResult(loss: Tensor(unchecked: output.lossShape, storage: .bfloat16(output.loss.map(HalfPrecision.bfloat16))),
                               grad: Tensor(unchecked: inputs.input.shape, storage: .bfloat16(output.grad.map(HalfPrecision.bfloat16))))
         default:
-            throw LossError(.invalidDType, "'input' must be a floating-point tensor, got \(inputs.input.dtype.rawValue)",
-                            field: "input")
+            throw Self.nonFloatInput(inputs.input)
         }
+    }
+
+    /// Validates parameters and evaluates a loss, writing the gradient into `gradient` — for example
+    /// the gradient's place in a response body — instead of allocating it.
+    ///
+    /// `gradient` receives the input's element count in the input's dtype (little-endian, as in
+    /// memory); its start must be aligned to that dtype's size. Nothing else is written.
+    /// - Parameters:
+    ///   - loss: The loss type (from ``loss(named:)``).
+    ///   - parameters: Raw parameter values from the client.
+    ///   - inputs: The tensors.
+    ///   - gradient: Exactly `inputs.input.count × itemSize` bytes, aligned to `itemSize`.
+    /// - Returns: The loss tensor, in the input's dtype.
+    /// - Throws: ``LossError`` for unusable parameters or tensors; `gradient`'s contents are then unspecified.
+    public func evaluate(_ loss: any Loss.Type, parameters: [String: ParameterValue], inputs: LossInputs,
+                         gradientInto gradient: UnsafeMutableRawBufferPointer) throws(LossError) -> Tensor {
+        let dtype = inputs.input.dtype
+        let count = inputs.input.count
+        precondition(gradient.count == count * dtype.itemSize, "gradient buffer must hold the input's elements")
+        precondition(count == 0 || Int(bitPattern: gradient.baseAddress) % dtype.itemSize == 0,
+                     "gradient buffer must be aligned to its dtype")
+        let instance = try prepare(loss, parameters: parameters, inputs: inputs)
+        switch dtype {
+        case .float64:
+            let value = try instance.compute(Self.batch(inputs, as: Double.self), gradient: gradient.bindMemory(to: Double.self))
+            return Tensor(unchecked: value.lossShape, storage: .float64(value.loss))
+        case .float32:
+            let value = try instance.compute(Self.batch(inputs, as: Float.self), gradient: gradient.bindMemory(to: Float.self))
+            return Tensor(unchecked: value.lossShape, storage: .float32(value.loss))
+        case .float16, .bfloat16:
+            let result = try evaluate(loss, parameters: parameters, inputs: inputs)
+            result.grad.withUnsafeBytes { gradient.copyMemory(from: $0) }
+            return result.loss
+        default:
+            throw Self.nonFloatInput(inputs.input)
+        }
+    }
+
+    /// The checks every evaluation starts with, and the configured loss.
+    private func prepare(_ loss: any Loss.Type, parameters: [String: ParameterValue],
+                         inputs: LossInputs) throws(LossError) -> any Loss {
+        let validated = try Parameters(parameters, specs: loss.descriptor.parameters)
+        let instance = try loss.init(parameters: validated)
+        try Self.checkDTypes(inputs, for: loss.descriptor)
+        try Self.checkIgnoreIndex(parameters["ignore_index"], target: inputs.target)
+        if !loss.validatesTargetFiniteness, !inputs.target.allFinite {
+            throw Self.nonFiniteTarget
+        }
+        guard inputs.input.dtype.isFloatingPoint else { throw Self.nonFloatInput(inputs.input) }
+        return instance
+    }
+
+    /// The error for a non-finite floating-point target.
+    public static let nonFiniteTarget = LossError(.invalidValue, "'target' contains NaN or infinity", field: "target")
+
+    private static func nonFloatInput(_ input: Tensor) -> LossError {
+        LossError(.invalidDType, "'input' must be a floating-point tensor, got \(input.dtype.rawValue)", field: "input")
     }
 
     private static func batch<T: LossFloat>(_ inputs: LossInputs, as type: T.Type) -> LossBatch<T> {

@@ -126,3 +126,20 @@ public enum HalfPrecision {
         return UInt16((bits &+ rounding) >> 16)
     }
 }
+
+extension Tensor {
+    /// Calls `body` with the raw bytes of the elements (native little-endian layout).
+    /// - Parameter body: Reads the bytes; they are valid only during the call.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch storage {
+        case .float32(let a): try a.withUnsafeBytes(body)
+        case .float64(let a): try a.withUnsafeBytes(body)
+        case .float16(let a): try a.withUnsafeBytes(body)
+        case .bfloat16(let a): try a.withUnsafeBytes(body)
+        case .int64(let a): try a.withUnsafeBytes(body)
+        case .int32(let a): try a.withUnsafeBytes(body)
+        case .uint8(let a): try a.withUnsafeBytes(body)
+        case .bool(let a): try a.withUnsafeBytes(body)
+        }
+    }
+}
