@@ -18,10 +18,28 @@ public struct MSELoss: Loss {
         reduction = parameters.reduction
     }
 
-    /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
-    /// float64 evaluation.
-    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
+    /// The SIMD pass checks a float target for NaN/∞ itself; the reference path checks first.
+    public static var validatesTargetFiniteness: Bool { true }
+
+    /// float32 evaluation, gradient allocated.
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try compute(batch, gradient: gradient) }
+    }
+
+    /// float32 evaluation in one SIMD pass, gradient written in place.
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        if let value = try ElementwiseSIMD.evaluate(SquaredErrorLanes(), batch, reduction: reduction, gradient: gradient) {
+            return value
+        }
+        try batch.requireFiniteTarget()
+        return try run(batch).value(copyingGradientInto: gradient)
+    }
+
+    /// float64 evaluation (the Double reference path).
+    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> {
+        try batch.requireFiniteTarget()
+        return try run(batch)
+    }
 
     private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
         let target: [T] = try Broadcast.expand(batch.target, to: batch.shape, field: "target")

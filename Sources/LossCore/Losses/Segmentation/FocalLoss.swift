@@ -45,10 +45,31 @@ public struct FocalLoss: Loss {
         reduction = parameters.reduction
     }
 
-    /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
-    /// float64 evaluation.
-    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
+    /// The SIMD pass checks a float target for NaN/∞ itself; the reference path checks first.
+    public static var validatesTargetFiniteness: Bool { true }
+
+    /// float32 evaluation, gradient allocated.
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try compute(batch, gradient: gradient) }
+    }
+
+    /// float32 evaluation: per_element with an integer γ ≤ 4 in one SIMD pass, otherwise the reference path.
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        if variant == .perElement, SigmoidFocalLanes.supports(gamma: gamma) {
+            let lanes = SigmoidFocalLanes(alpha: Float(alpha), gamma: Int(gamma))
+            if let value = try ElementwiseSIMD.evaluate(lanes, batch, reduction: reduction, gradient: gradient) {
+                return value
+            }
+        }
+        try batch.requireFiniteTarget()
+        return try run(batch).value(copyingGradientInto: gradient)
+    }
+
+    /// float64 evaluation (the Double reference path).
+    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> {
+        try batch.requireFiniteTarget()
+        return try run(batch)
+    }
 
     private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
         let target: [T] = try Broadcast.expand(batch.target, to: batch.shape, field: "target")

@@ -1,0 +1,134 @@
+/// The per-lane math of an elementwise loss on float32: eight `(x, t)` pairs in, eight losses
+/// and eight derivatives d(loss)/dx out.
+///
+/// Implementations are small structs of constants; ``ElementwiseSIMD`` inlines `callAsFunction`
+/// into its loop, so a loss's math is one straight-line block per eight elements — no closure,
+/// no call, no bounds check.
+public protocol ElementwiseLanes: Sendable {
+    /// Losses and derivatives of eight elements. Padding lanes (beyond a tensor's end) may hold
+    /// anything; their results are discarded.
+    func callAsFunction(_ x: SIMD8<Float>, _ t: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>)
+}
+
+/// Sigmoid pieces shared by the logit losses, accurate in both tails.
+///
+/// With z = e^{−|x|} and r = 1/(1 + z): σ(|x|) = r and σ(−|x|) = z·r, so σ(x) and σ(−x) are both
+/// computed without the cancellation of `1 − σ`, and log σ(±x) follow from log1p(z).
+@usableFromInline
+struct SigmoidPair {
+    /// σ(x).
+    @usableFromInline var positive: SIMD8<Float>
+    /// σ(−x) = 1 − σ(x), without cancellation.
+    @usableFromInline var negative: SIMD8<Float>
+    /// log1p(e^{−|x|}), so softplus(x) = max(x, 0) + tail and softplus(−x) = max(−x, 0) + tail.
+    @usableFromInline var tail: SIMD8<Float>
+
+    @inlinable @inline(__always)
+    init(_ x: SIMD8<Float>, withTail: Bool = true) {
+        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+        let z = VectorMath.exp(-magnitude)
+        let r = 1 / (1 + z)
+        let small = z * r
+        let isNegative = x .< 0
+        positive = r.replacing(with: small, where: isNegative)
+        negative = small.replacing(with: r, where: isNegative)
+        tail = withTail ? VectorMath.log1p(z) : SIMD8()
+        // NaN logits: keep NaN in every piece (abs/exp already propagate it into z and r).
+    }
+}
+
+/// `(x − t)²` and `2(x − t)`: mse.
+public struct SquaredErrorLanes: ElementwiseLanes {
+    /// Creates the lanes.
+    public init() {}
+    /// Squared error and its derivative.
+    @inlinable @inline(__always)
+    public func callAsFunction(_ x: SIMD8<Float>, _ t: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+        let difference = x - t
+        return (difference * difference, difference + difference)
+    }
+}
+
+/// Binary cross-entropy on logits with optional label smoothing and a single `pos_weight`.
+///
+/// loss = (1 + (p−1)t)·softplus(−x) + (1 − t)·x written as `max(x,0) − t'x + log1p(e^{−|x|})`
+/// (exact algebra, no cancellation for saturated logits); gradient (1 − t)σ(x) − p·t·σ(−x),
+/// which equals PyTorch's σ(x)(1 + (p−1)t) − p·t without the `σ − t` cancellation.
+public struct LogitBCELanes: ElementwiseLanes {
+    /// Label smoothing s: t ← t(1 − s) + (1 − t)s.
+    public let smoothing: Float
+    /// The single positive-class weight p (1 = none).
+    public let positiveWeight: Float
+
+    /// Creates the lanes.
+    public init(smoothing: Float, positiveWeight: Float) {
+        self.smoothing = smoothing
+        self.positiveWeight = positiveWeight
+    }
+
+    /// BCE from logits and its derivative.
+    @inlinable @inline(__always)
+    public func callAsFunction(_ x: SIMD8<Float>, _ rawTarget: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+        let t = smoothing == 0 ? rawTarget : rawTarget * (1 - 2 * smoothing) + smoothing
+        let s = SigmoidPair(x)
+        let negativePart = 1 - t
+        if positiveWeight == 1 {
+            let loss = x.replacing(with: 0, where: x .< 0) - t * x + s.tail
+            return (loss, negativePart * s.positive - t * s.negative)
+        }
+        // (1 − t)·softplus(x) + p·t·softplus(−x), each softplus from the shared tail.
+        let positivePart = positiveWeight * t
+        let softplusX = x.replacing(with: 0, where: x .< 0) + s.tail
+        let softplusNegX = (-x).replacing(with: 0, where: x .> 0) + s.tail
+        let loss = negativePart * softplusX + positivePart * softplusNegX
+        return (loss, negativePart * s.positive - positivePart * s.negative)
+    }
+}
+
+/// torchvision's `sigmoid_focal_loss` per element for an integer γ in 0…4.
+///
+/// With p = σ(x): ce = BCE(x, t), m = 1 − p_t = (1 − t)σ(x) + tσ(−x) (no cancellation),
+/// loss = α_t·ce·m^γ, gradient α_t·[(σ(x) − t)·m^γ + ce·γ·m^{γ−1}·(1 − 2t)σ(x)σ(−x)].
+public struct SigmoidFocalLanes: ElementwiseLanes {
+    /// α (negative: no class balance).
+    public let alpha: Float
+    /// γ, an integer 0…4 (other values take the Double reference path).
+    public let gamma: Int
+
+    /// Creates the lanes; `gamma` must be in 0…4.
+    public init(alpha: Float, gamma: Int) {
+        precondition((0...4).contains(gamma))
+        self.alpha = alpha
+        self.gamma = gamma
+    }
+
+    /// Whether `gamma` has a lane implementation.
+    public static func supports(gamma: Double) -> Bool { gamma == gamma.rounded() && gamma >= 0 && gamma <= 4 }
+
+    /// Focal loss and its derivative.
+    @inlinable @inline(__always)
+    public func callAsFunction(_ x: SIMD8<Float>, _ t: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+        let s = SigmoidPair(x)
+        let negativePart = 1 - t
+        let ce = x.replacing(with: 0, where: x .< 0) - t * x + s.tail
+        let residual = negativePart * s.positive - t * s.negative
+        let miss = negativePart * s.positive + t * s.negative
+        var focus = SIMD8<Float>(repeating: 1)       // m^γ
+        var focusBelow = SIMD8<Float>(repeating: 0)  // γ·m^{γ−1}
+        if gamma >= 1 {
+            var power = SIMD8<Float>(repeating: 1)   // m^{γ−1}
+            for _ in 1..<gamma { power *= miss }
+            focusBelow = Float(gamma) * power
+            focus = power * miss
+        }
+        let missSlope = (1 - 2 * t) * (s.positive * s.negative)
+        var loss = ce * focus
+        var grad = residual * focus + ce * focusBelow * missSlope
+        if alpha >= 0 {
+            let balance = alpha * t + (1 - alpha) * negativePart
+            loss *= balance
+            grad *= balance
+        }
+        return (loss, grad)
+    }
+}
