@@ -23,12 +23,12 @@ struct SegmentationPartials: Sendable {
 /// through the sigmoid (σ'(x), stable for saturated logits) or the softmax Jacobian
 /// q_c(g_c − Σ_k q_k g_k). Ignored elements get zero.
 enum SegmentationGradient {
-    /// The gradient, shaped as `input`.
+    /// Writes the gradient, shaped as `input`, into `out` (every element, ignored ones 0).
     static func compute<T: LossFloat>(input: [T], layout: SegmentationLayout, fromLogits: Bool, perImage: Bool,
                                       squared: Bool, term: SegmentationElementTerm?,
-                                      coefficients: [SegmentationPartials]) -> [T] {
-        var grad = [T](repeating: 0, count: input.count)
-        grad.withUnsafeMutableBufferPointer { out in
+                                      coefficients: [SegmentationPartials], into out: UnsafeMutableBufferPointer<T>) {
+        out.initialize(repeating: 0)
+        do {
             ChunkedSum.forEach(count: layout.pixelCount) { range in
                 if layout.mode == .multiclass {
                     multiclass(input, layout, range, fromLogits: fromLogits, perImage: perImage, squared: squared,
@@ -39,7 +39,6 @@ enum SegmentationGradient {
                 }
             }
         }
-        return grad
     }
 
     private static func dense<T: LossFloat>(_ input: [T], _ layout: SegmentationLayout, _ range: Range<Int>,

@@ -30,13 +30,21 @@ public struct DiceLoss: Loss {
         eps = parameters.double("eps")
     }
 
-    /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
+    /// float32 evaluation, gradient allocated.
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try run(batch, gradient: gradient) }
+    }
+    /// float32 evaluation, gradient in place (SIMD passes in binary and multilabel mode).
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        try run(batch, gradient: gradient)
+    }
     /// float64 evaluation.
-    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
+    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try run(batch, gradient: gradient) }
+    }
 
-    private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
-        try SegmentationEngine.run(batch, options: options, squared: squaredPrediction) { sums, layout throws(LossError) in
+    private func run<T: LossFloat>(_ batch: LossBatch<T>, gradient: UnsafeMutableBufferPointer<T>) throws(LossError) -> LossValue<T> {
+        try SegmentationEngine.run(batch, options: options, squared: squaredPrediction, gradient: gradient) { sums, layout throws(LossError) in
             try SegmentationEngine.classMean(sums, layout, options) { group in
                 DiceLoss.score(group, options: options, logLoss: logLoss, eps: eps)
             }

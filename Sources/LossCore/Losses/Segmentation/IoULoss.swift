@@ -18,13 +18,21 @@ public struct IoULoss: Loss {
     }
 
     /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try run(batch, gradient: gradient) }
+    }
+    /// float32 evaluation, gradient in place (SIMD passes in binary and multilabel mode).
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        try run(batch, gradient: gradient)
+    }
     /// float64 evaluation.
-    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
+    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try run(batch, gradient: gradient) }
+    }
 
-    private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
+    private func run<T: LossFloat>(_ batch: LossBatch<T>, gradient: UnsafeMutableBufferPointer<T>) throws(LossError) -> LossValue<T> {
         let options = options
-        return try SegmentationEngine.run(batch, options: options) { sums, layout throws(LossError) in
+        return try SegmentationEngine.run(batch, options: options, gradient: gradient) { sums, layout throws(LossError) in
             try SegmentationEngine.classMean(sums, layout, options) { group in
                 let numerator = group.intersection + options.smoothNumerator
                 let denominator = group.prediction + group.truth - group.intersection + options.smoothDenominator

@@ -24,9 +24,43 @@ enum SegmentationEngine {
         term: SegmentationElementTerm? = nil,
         objective: ([SegmentationGroupSums], SegmentationLayout) throws(LossError) -> SegmentationValue
     ) throws(LossError) -> LossOutput<T> {
-        let layout = try SegmentationLayout(shape: batch.shape, target: batch.target, options: options)
-        let sums = SegmentationSums.compute(input: batch.input, layout: layout, fromLogits: options.fromLogits,
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in
+            try run(batch, options: options, squared: squared, term: term, gradient: gradient, objective: objective)
+        }
+    }
+
+    /// Evaluates a region loss, writing every element of the gradient into `gradient`.
+    ///
+    /// float32 batches in binary/multilabel mode take the SIMD passes (``SegmentationSIMD``);
+    /// everything else the Double reference passes.
+    static func run<T: LossFloat>(
+        _ batch: LossBatch<T>, options: SegmentationOptions, squared: Bool = false,
+        term: SegmentationElementTerm? = nil, gradient: UnsafeMutableBufferPointer<T>,
+        objective: ([SegmentationGroupSums], SegmentationLayout) throws(LossError) -> SegmentationValue
+    ) throws(LossError) -> LossValue<T> {
+        let simd = T.self == Float.self
+            && SegmentationSIMD.supports(mode: options.mode, target: batch.target, fromLogits: options.fromLogits, term: term)
+        let layout = try SegmentationLayout(shape: batch.shape, target: batch.target, options: options, decodingDense: !simd)
+        let kernel = simd ? SegmentationSIMD(
+            input: UnsafeBufferPointer<Float>(start: nil, count: 0), batch: layout.batch, classes: layout.classes,
+            pixels: layout.pixels, fromLogits: options.fromLogits, perImage: options.perImage, squared: squared,
+            term: term, ignored: options.ignoreIndex.map { Float($0) }) : nil
+        let sums: [SegmentationGroupSums]
+        if let kernel {
+            let flat = try unsafeBitCast(batch.input, to: [Float].self).withUnsafeBufferPointer { (x) throws(LossError) in
+                var k = kernel
+                k.input = x
+                return try batch.target.visitElements(SegmentationSIMD.Sums(kernel: k)) ?? []
+            }
+            let w = SegmentationGroupSums.width
+            sums = (0..<(flat.count / w)).map { g in
+                SegmentationGroupSums(intersection: flat[g * w], prediction: flat[g * w + 1], truth: flat[g * w + 2],
+                                      valid: flat[g * w + 3], elementTerm: flat[g * w + 4])
+            }
+        } else {
+            sums = SegmentationSums.compute(input: batch.input, layout: layout, fromLogits: options.fromLogits,
                                             perImage: options.perImage, squared: squared, term: term)
+        }
         let value = try objective(sums, layout)
         let upstream: [Double]
         let output: (loss: [T], shape: [Int])
@@ -47,10 +81,20 @@ enum SegmentationEngine {
             output = ([T(isMean ? total / count : total)], [])
         }
         let coefficients = value.partials.indices.map { g in value.partials[g].scaled(upstream[value.entry[g]]) }
-        let grad = SegmentationGradient.compute(input: batch.input, layout: layout, fromLogits: options.fromLogits,
-                                                perImage: options.perImage, squared: squared, term: term,
-                                                coefficients: coefficients)
-        return LossOutput(loss: output.loss, lossShape: output.shape, grad: grad)
+        if let kernel {
+            try unsafeBitCast(batch.input, to: [Float].self).withUnsafeBufferPointer { (x) throws(LossError) in
+                var k = kernel
+                k.input = x
+                let pass = SegmentationSIMD.Gradient(kernel: k, coefficients: coefficients,
+                                                     gradient: unsafeBitCast(gradient, to: UnsafeMutableBufferPointer<Float>.self))
+                _ = try batch.target.visitElements(pass)
+            }
+        } else {
+            SegmentationGradient.compute(input: batch.input, layout: layout, fromLogits: options.fromLogits,
+                                         perImage: options.perImage, squared: squared, term: term,
+                                         coefficients: coefficients, into: gradient)
+        }
+        return LossValue(loss: output.loss, lossShape: output.shape)
     }
 
     /// The objective of losses scored per class: loss per group, then the (weighted) class mean.

@@ -22,8 +22,11 @@ struct SegmentationLayout: Sendable {
     var pixelCount: Int { batch * pixels }
 
     /// Validates shapes and decodes the target.
+    /// - Parameters:
+    ///   - decodingDense: Whether to build `dense`/`denseValid` in binary and multilabel mode; the
+    ///     SIMD passes read the target in place and pass `false`.
     /// - Throws: ``LossError`` naming `input` or `target`.
-    init(shape: [Int], target: Tensor, options: SegmentationOptions) throws(LossError) {
+    init(shape: [Int], target: Tensor, options: SegmentationOptions, decodingDense: Bool = true) throws(LossError) {
         mode = options.mode
         let count = Tensor.elementCount(of: shape) ?? 0
         switch options.mode {
@@ -69,6 +72,10 @@ struct SegmentationLayout: Sendable {
             labels = try SegmentationLayout.decodeLabels(target, classes: classes, ignoreIndex: options.ignoreIndex)
             dense = []
             denseValid = []
+        } else if !decodingDense {
+            dense = []
+            denseValid = []
+            labels = []
         } else {
             let values: [Double] = target.values()
             dense = values

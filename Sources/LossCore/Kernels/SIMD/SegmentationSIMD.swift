@@ -1,0 +1,212 @@
+/// The float32 SIMD passes of the region losses (dice, iou, tversky, dice_bce, …) in binary and
+/// multilabel mode: pass 1 sums I, P, T, M, E per group, pass 2 writes the gradient — each one
+/// read of `input` and of `target` in its wire dtype, with no decoded copy of the target and a
+/// validity mask only when `ignore_index` is set.
+///
+/// Chunking and the order in which partials are combined are those of ``SegmentationSums``, so
+/// the sums are bitwise identical for any thread count.
+struct SegmentationSIMD {
+    var input: UnsafeBufferPointer<Float>
+    let batch: Int
+    let classes: Int
+    let pixels: Int
+    let fromLogits: Bool
+    let perImage: Bool
+    let squared: Bool
+    let term: SegmentationElementTerm?
+    /// Elements whose target equals this take no part; `nil` when no `ignore_index` was given.
+    let ignored: Float?
+
+    /// Whether the SIMD passes handle this configuration (else the Double reference path runs).
+    static func supports(mode: SegmentationMode, target: Tensor, fromLogits: Bool, term: SegmentationElementTerm?) -> Bool {
+        guard mode != .multiclass else { return false }
+        switch target.dtype {
+        case .float64, .float16, .bfloat16: return false
+        default: return term == nil || fromLogits
+        }
+    }
+}
+
+extension SegmentationSIMD {
+    /// Pass 1: the flat sums of every group (``SegmentationGroupSums/width`` per group).
+    struct Sums: ElementVisitor {
+        let kernel: SegmentationSIMD
+
+        func visit<S: TargetScalar>(_ target: UnsafeBufferPointer<S>) throws(LossError) -> [Double] {
+            let k = kernel
+            let width = k.classes * SegmentationGroupSums.width
+            guard let t = target.baseAddress, k.input.count > 0 else {
+                return [Double](repeating: 0, count: (k.perImage ? k.batch : 1) * width)
+            }
+            let shared = UncheckedSendable(t)
+            return SegmentationSums.accumulate(batch: k.batch, pixels: k.pixels, perImage: k.perImage, width: width) { range, slots in
+                k.forEachSpan(range) { base, start, end, c in
+                    let sums = k.sumSpan(shared.value, base: base, start: start, end: end)
+                    let g = c * SegmentationGroupSums.width
+                    for j in 0..<SegmentationGroupSums.width { slots[g + j] += sums[j] }
+                }
+            }
+        }
+    }
+
+    /// Pass 2: the gradient, every element written (ignored ones get 0).
+    struct Gradient: ElementVisitor {
+        let kernel: SegmentationSIMD
+        let coefficients: [SegmentationPartials]
+        let gradient: UnsafeMutableBufferPointer<Float>
+
+        func visit<S: TargetScalar>(_ target: UnsafeBufferPointer<S>) throws(LossError) {
+            let k = kernel
+            guard let t = target.baseAddress, k.input.count > 0 else { return }
+            let shared = UncheckedSendable((t, coefficients, gradient))
+            ChunkedSum.forEach(count: k.batch * k.pixels) { range in
+                k.forEachSpan(range) { base, start, end, c in
+                    let (t, coefficients, out) = shared.value
+                    let image = base / (k.classes * k.pixels)
+                    let a = coefficients[(k.perImage ? image : 0) * k.classes + c]
+                    k.gradientSpan(t, base: base, start: start, end: end, a, out)
+                }
+            }
+        }
+    }
+
+    /// Splits a range of pixel numbers (n·S + s) into per-image spans and calls `body` once per
+    /// class with the span's element base `(n·C + c)·S` and pixel bounds. With one class pooled
+    /// over the batch every element belongs to the same group, so the range is one span.
+    @inline(__always)
+    func forEachSpan(_ range: Range<Int>, _ body: (_ base: Int, _ start: Int, _ end: Int, _ c: Int) -> Void) {
+        if classes == 1, !perImage {
+            body(0, range.lowerBound, range.upperBound, 0)
+            return
+        }
+        var j = range.lowerBound
+        while j < range.upperBound {
+            let image = j / pixels
+            let start = j - image * pixels
+            let end = min(pixels, start + range.upperBound - j)
+            for c in 0..<classes { body((image * classes + c) * pixels, start, end, c) }
+            j += end - start
+        }
+    }
+
+    /// I, P, T, M, E over elements `base + start ..< base + end` (lanes 0–4).
+    @inline(__always)
+    func sumSpan<S: TargetScalar>(_ t: UnsafePointer<S>, base: Int, start: Int, end: Int) -> SIMD8<Double> {
+        var sums = Accumulators()
+        let x = input.baseAddress!
+        var i = base + start
+        let last = base + end
+        let everything = SIMDMask<SIMD8<Int32>>(repeating: true)
+        // Separate loops so the common cases carry no per-element test of options.
+        switch (fromLogits, term != nil, ignored != nil) {
+        case (true, false, false):
+            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false); i += 8 }
+        case (false, false, false):
+            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: false, withTerm: false); i += 8 }
+        default:
+            while i + 8 <= last {
+                accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: fromLogits, withTerm: term != nil)
+                i += 8
+            }
+        }
+        if i < last {
+            let rest = last - i
+            let mask = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< Int32(rest)
+            accumulate(Float.partial(x, i, count: rest), S.partial(t, i, count: rest), mask, into: &sums,
+                       logits: fromLogits, withTerm: term != nil)
+        }
+        return SIMD8(sums.intersection.sum(), sums.prediction.sum(), sums.truth.sum(), Double(sums.valid.sum()),
+                     sums.term.sum(), 0, 0, 0)
+    }
+
+    /// Lane accumulators of one span.
+    struct Accumulators {
+        var intersection = SIMD8<Double>(), prediction = SIMD8<Double>(), truth = SIMD8<Double>()
+        var valid = SIMD8<Float>(), term = SIMD8<Double>()
+    }
+
+    /// Adds eight elements' contributions; lanes outside `mask` (tail, ignored) add nothing.
+    @inline(__always)
+    func accumulate(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ lanes: SIMDMask<SIMD8<Int32>>, into sums: inout Accumulators,
+                    logits: Bool, withTerm: Bool) {
+        var mask = lanes
+        if let ignored { mask = mask .& (tv .!= ignored) }
+        let zero = SIMD8<Float>()
+        let s = logits ? SigmoidPair(xv, withTail: withTerm) : nil
+        let p = s?.positive ?? xv
+        let tm = zero.replacing(with: tv, where: mask)
+        let pm = zero.replacing(with: p, where: mask)
+        sums.intersection += SIMD8<Double>(pm * tm)
+        sums.prediction += SIMD8<Double>(squared ? pm * pm : pm)
+        sums.truth += SIMD8<Double>(tm)
+        sums.valid += SIMD8<Float>(repeating: 1).replacing(with: 0, where: .!mask)
+        if withTerm, let termSpec = term, let s {
+            // a·t·softplus(−x) + b·(1 − t)·softplus(x), from the shared log1p tail.
+            let softplusX = xv.replacing(with: 0, where: xv .< 0) + s.tail
+            let softplusNegX = (-xv).replacing(with: 0, where: xv .> 0) + s.tail
+            let value = Float(termSpec.positive) * tv * softplusNegX + Float(termSpec.negative) * (1 - tv) * softplusX
+            sums.term += SIMD8<Double>(zero.replacing(with: value, where: mask))
+        }
+    }
+
+    /// Writes the gradient of elements `base + start ..< base + end` from one group's partials.
+    @inline(__always)
+    func gradientSpan<S: TargetScalar>(_ t: UnsafePointer<S>, base: Int, start: Int, end: Int,
+                                       _ a: SegmentationPartials, _ out: UnsafeMutableBufferPointer<Float>) {
+        let x = input.baseAddress!, o = out.baseAddress!
+        let coefficients = GradientCoefficients(a, term: term)
+        var i = base + start
+        let last = base + end
+        switch (fromLogits, term != nil, ignored != nil) {
+        case (true, false, false):
+            while i + 8 <= last {
+                let d = gradient(Float.vector(x, i), S.vector(t, i), coefficients, logits: true, withTerm: false)
+                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: SIMD8<Float>.self)
+                i += 8
+            }
+        default:
+            while i + 8 <= last {
+                let d = gradient(Float.vector(x, i), S.vector(t, i), coefficients, logits: fromLogits, withTerm: term != nil)
+                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: SIMD8<Float>.self)
+                i += 8
+            }
+        }
+        if i < last {
+            let rest = last - i
+            let d = gradient(Float.partial(x, i, count: rest), S.partial(t, i, count: rest), coefficients,
+                             logits: fromLogits, withTerm: term != nil)
+            for lane in 0..<rest { o[i + lane] = d[lane] }
+        }
+    }
+
+    /// One group's partials in float32.
+    struct GradientCoefficients {
+        let intersection: Float, prediction: Float, term: Float, positive: Float, negative: Float
+        init(_ a: SegmentationPartials, term spec: SegmentationElementTerm?) {
+            intersection = Float(a.intersection)
+            prediction = Float(a.prediction)
+            term = Float(a.elementTerm)
+            positive = Float(spec?.positive ?? 0)
+            negative = Float(spec?.negative ?? 0)
+        }
+    }
+
+    /// d(objective)/dx of eight elements: (a_I·t + a_P·(1 or 2p))·σ'(x) + a_E·∂e/∂x, 0 where ignored.
+    @inline(__always)
+    func gradient(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ a: GradientCoefficients, logits: Bool, withTerm: Bool) -> SIMD8<Float> {
+        var d: SIMD8<Float>
+        if logits {
+            let s = SigmoidPair(xv, withTail: false)
+            let p = s.positive
+            d = a.intersection * tv + (squared ? a.prediction * 2 * p : SIMD8(repeating: a.prediction))
+            d *= p * s.negative
+            if withTerm {
+                d += a.term * (a.negative * (1 - tv) * s.positive - a.positive * tv * s.negative)
+            }
+        } else {
+            d = a.intersection * tv + (squared ? a.prediction * 2 * xv : SIMD8(repeating: a.prediction))
+        }
+        if let ignored { d = d.replacing(with: 0, where: tv .== ignored) }
+        return d
+    }
+}
