@@ -26,14 +26,38 @@ struct SigmoidPair {
     @inlinable @inline(__always)
     init(_ x: SIMD8<Float>, withTail: Bool = true) {
         let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
-        let z = VectorMath.exp(-magnitude)
+        let z = VectorMath.expOfNegativeMagnitude(magnitude)
         let r = 1 / (1 + z)
         let small = z * r
         let isNegative = x .< 0
         positive = r.replacing(with: small, where: isNegative)
         negative = small.replacing(with: r, where: isNegative)
-        tail = withTail ? VectorMath.log1p(z) : SIMD8()
-        // NaN logits: keep NaN in every piece (abs/exp already propagate it into z and r).
+        tail = withTail ? VectorMath.log1pOfUnit(z, reciprocal: r) : SIMD8()
+        // NaN logits: z and r are NaN, so every piece is NaN.
+    }
+
+    /// The pieces from σ(−|x|) carrying the sign of x — what a first pass can store so that a
+    /// second pass needs no exponential (``signedSmall``).
+    @inlinable @inline(__always)
+    init(signedSmall m: SIMD8<Float>) {
+        let bitsOfM = unsafeBitCast(m, to: SIMD8<UInt32>.self)
+        let small = unsafeBitCast(bitsOfM & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+        let large = 1 - small
+        let isNegative = (bitsOfM & 0x8000_0000) .!= 0
+        positive = large.replacing(with: small, where: isNegative)
+        negative = small.replacing(with: large, where: isNegative)
+        tail = SIMD8()
+    }
+
+    /// σ(−|x|) with the sign bit of x: σ(x) and σ(−x) both follow from it without cancellation,
+    /// since σ(−|x|) ≤ ½.
+    @inlinable @inline(__always)
+    var signedSmall: SIMD8<Float> {
+        // positive ≤ negative exactly when x < 0; the smaller one is σ(−|x|).
+        let isNegative = positive .< negative
+        let small = negative.replacing(with: positive, where: isNegative)
+        let signBit = SIMD8<UInt32>(repeating: 0).replacing(with: 0x8000_0000, where: isNegative)
+        return unsafeBitCast(unsafeBitCast(small, to: SIMD8<UInt32>.self) | signBit, to: SIMD8<Float>.self)
     }
 }
 

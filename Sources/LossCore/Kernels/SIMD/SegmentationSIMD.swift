@@ -31,6 +31,9 @@ extension SegmentationSIMD {
     /// Pass 1: the flat sums of every group (``SegmentationGroupSums/width`` per group).
     struct Sums: ElementVisitor {
         let kernel: SegmentationSIMD
+        /// From logits, receives σ(−|x|) signed as x for every element (see ``SigmoidPair/signedSmall``),
+        /// so that the gradient pass needs no exponential; it is then overwritten in place.
+        let cache: UnsafeMutableBufferPointer<Float>
 
         func visit<S: TargetScalar>(_ target: UnsafeBufferPointer<S>) throws(LossError) -> [Double] {
             let k = kernel
@@ -38,10 +41,10 @@ extension SegmentationSIMD {
             guard let t = target.baseAddress, k.input.count > 0 else {
                 return [Double](repeating: 0, count: (k.perImage ? k.batch : 1) * width)
             }
-            let shared = UncheckedSendable(t)
+            let shared = UncheckedSendable((t, cache.baseAddress!))
             return SegmentationSums.accumulate(batch: k.batch, pixels: k.pixels, perImage: k.perImage, width: width) { range, slots in
                 k.forEachSpan(range) { base, start, end, c in
-                    let sums = k.sumSpan(shared.value, base: base, start: start, end: end)
+                    let sums = k.sumSpan(shared.value.0, base: base, start: start, end: end, cache: shared.value.1)
                     let g = c * SegmentationGroupSums.width
                     for j in 0..<SegmentationGroupSums.width { slots[g + j] += sums[j] }
                 }
@@ -91,7 +94,8 @@ extension SegmentationSIMD {
 
     /// I, P, T, M, E over elements `base + start ..< base + end` (lanes 0–4).
     @inline(__always)
-    func sumSpan<S: TargetScalar>(_ t: UnsafePointer<S>, base: Int, start: Int, end: Int) -> SIMD8<Double> {
+    func sumSpan<S: TargetScalar>(_ t: UnsafePointer<S>, base: Int, start: Int, end: Int,
+                                  cache: UnsafeMutablePointer<Float>) -> SIMD8<Double> {
         var sums = Accumulators()
         let x = input.baseAddress!
         var i = base + start
@@ -100,20 +104,23 @@ extension SegmentationSIMD {
         // Separate loops so the common cases carry no per-element test of options.
         switch (fromLogits, term != nil, ignored != nil) {
         case (true, false, false):
-            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false); i += 8 }
+            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false, cache: cache + i); i += 8 }
         case (false, false, false):
-            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: false, withTerm: false); i += 8 }
+            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: false, withTerm: false, cache: cache + i); i += 8 }
         default:
             while i + 8 <= last {
-                accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: fromLogits, withTerm: term != nil)
+                accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: fromLogits, withTerm: term != nil,
+                           cache: cache + i)
                 i += 8
             }
         }
         if i < last {
             let rest = last - i
             let mask = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< Int32(rest)
+            var lanes = SIMD8<Float>()
             accumulate(Float.partial(x, i, count: rest), S.partial(t, i, count: rest), mask, into: &sums,
-                       logits: fromLogits, withTerm: term != nil)
+                       logits: fromLogits, withTerm: term != nil, cache: nil, stored: &lanes)
+            if fromLogits { for lane in 0..<rest { cache[i + lane] = lanes[lane] } }
         }
         return SIMD8(sums.intersection.sum(), sums.prediction.sum(), sums.truth.sum(), Double(sums.valid.sum()),
                      sums.term.sum(), 0, 0, 0)
@@ -128,12 +135,28 @@ extension SegmentationSIMD {
     /// Adds eight elements' contributions; lanes outside `mask` (tail, ignored) add nothing.
     @inline(__always)
     func accumulate(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ lanes: SIMDMask<SIMD8<Int32>>, into sums: inout Accumulators,
-                    logits: Bool, withTerm: Bool) {
+                    logits: Bool, withTerm: Bool, cache: UnsafeMutablePointer<Float>?) {
+        var unused = SIMD8<Float>()
+        accumulate(xv, tv, lanes, into: &sums, logits: logits, withTerm: withTerm, cache: cache, stored: &unused)
+    }
+
+    /// As above; from logits the signed small sigmoid goes to `cache` (eight lanes) or, without
+    /// one, to `stored`.
+    @inline(__always)
+    func accumulate(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ lanes: SIMDMask<SIMD8<Int32>>, into sums: inout Accumulators,
+                    logits: Bool, withTerm: Bool, cache: UnsafeMutablePointer<Float>?, stored: inout SIMD8<Float>) {
         var mask = lanes
         if let ignored { mask = mask .& (tv .!= ignored) }
         let zero = SIMD8<Float>()
         let s = logits ? SigmoidPair(xv, withTail: withTerm) : nil
         let p = s?.positive ?? xv
+        if let s {
+            if let cache {
+                UnsafeMutableRawPointer(cache).storeBytes(of: s.signedSmall, as: SIMD8<Float>.self)
+            } else {
+                stored = s.signedSmall
+            }
+        }
         let tm = zero.replacing(with: tv, where: mask)
         let pm = zero.replacing(with: p, where: mask)
         sums.intersection += SIMD8<Double>(pm * tm)
@@ -160,20 +183,21 @@ extension SegmentationSIMD {
         switch (fromLogits, term != nil, ignored != nil) {
         case (true, false, false):
             while i + 8 <= last {
-                let d = gradient(Float.vector(x, i), S.vector(t, i), coefficients, logits: true, withTerm: false)
+                let d = gradient(Float.vector(UnsafePointer(o), i), S.vector(t, i), coefficients, logits: true, withTerm: false)
                 UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: SIMD8<Float>.self)
                 i += 8
             }
         default:
             while i + 8 <= last {
-                let d = gradient(Float.vector(x, i), S.vector(t, i), coefficients, logits: fromLogits, withTerm: term != nil)
+                let d = gradient(Float.vector(fromLogits ? UnsafePointer(o) : x, i), S.vector(t, i), coefficients,
+                                 logits: fromLogits, withTerm: term != nil)
                 UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: SIMD8<Float>.self)
                 i += 8
             }
         }
         if i < last {
             let rest = last - i
-            let d = gradient(Float.partial(x, i, count: rest), S.partial(t, i, count: rest), coefficients,
+            let d = gradient(Float.partial(fromLogits ? UnsafePointer(o) : x, i, count: rest), S.partial(t, i, count: rest), coefficients,
                              logits: fromLogits, withTerm: term != nil)
             for lane in 0..<rest { o[i + lane] = d[lane] }
         }
@@ -192,11 +216,12 @@ extension SegmentationSIMD {
     }
 
     /// d(objective)/dx of eight elements: (a_I·t + a_P·(1 or 2p))·σ'(x) + a_E·∂e/∂x, 0 where ignored.
+    /// From logits `xv` is pass 1's signed small sigmoid, not the logit.
     @inline(__always)
     func gradient(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ a: GradientCoefficients, logits: Bool, withTerm: Bool) -> SIMD8<Float> {
         var d: SIMD8<Float>
         if logits {
-            let s = SigmoidPair(xv, withTail: false)
+            let s = SigmoidPair(signedSmall: xv)
             let p = s.positive
             d = a.intersection * tv + (squared ? a.prediction * 2 * p : SIMD8(repeating: a.prediction))
             d *= p * s.negative

@@ -50,7 +50,8 @@ enum SegmentationEngine {
             let flat = try unsafeBitCast(batch.input, to: [Float].self).withUnsafeBufferPointer { (x) throws(LossError) in
                 var k = kernel
                 k.input = x
-                return try batch.target.visitElements(SegmentationSIMD.Sums(kernel: k)) ?? []
+                let cache = unsafeBitCast(gradient, to: UnsafeMutableBufferPointer<Float>.self)
+                return try batch.target.visitElements(SegmentationSIMD.Sums(kernel: k, cache: cache)) ?? []
             }
             let w = SegmentationGroupSums.width
             sums = (0..<(flat.count / w)).map { g in
