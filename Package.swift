@@ -1,5 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
+
+// The SIMD kernels build for baseline x86-64 (SSE2), which runs on every x86-64 CPU. An
+// operator who knows the CPU the binary will run on can opt into wider vectors and FMA, e.g.
+// `LOSSD_TARGET_CPU=haswell swift build -c release` (AVX2 + FMA: about half the instructions per
+// element in the transcendental kernels, see Benchmarks/README.md). The binary then needs that CPU.
+let targetCPU = ProcessInfo.processInfo.environment["LOSSD_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+let kernelSettings: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
 
 let package = Package(
     name: "lossd",
@@ -20,7 +28,7 @@ let package = Package(
     ],
     targets: [
         // Pure math: tensors, kernels, losses. No I/O.
-        .target(name: "LossCore"),
+        .target(name: "LossCore", swiftSettings: kernelSettings),
         // Wire formats for tensors. Knows tensors, not HTTP or losses.
         .target(name: "TensorCodecs", dependencies: ["LossCore"]),
         // System zlib (zlib1g-dev) with wrappers for the init macros Swift cannot import.
