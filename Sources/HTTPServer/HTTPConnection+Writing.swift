@@ -9,10 +9,8 @@ extension HTTPConnection {
         else { return }
         let keepAlive = head.keepAlive && !drainRequested
         var response = response
-        if configuration.compressResponses {
-            ResponseCompressor.compressIfWorthwhile(
-                &response, request: head, threshold: configuration.compressionThreshold,
-                level: configuration.compressionLevel)
+        if let format = ResponseCompressor.negotiate(&response, request: head, configuration: configuration) {
+            ResponseCompressor.compress(&response, format: format, level: configuration.compressionLevel)
         }
         let wire = HTTPResponseSerializer.serialize(
             response, method: head.method, version: head.version, keepAlive: keepAlive,
