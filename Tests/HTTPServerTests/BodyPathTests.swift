@@ -72,6 +72,18 @@ struct BodyPathTests {
         }
     }
 
+    @Test("a gzip body inflates into one buffer sized from its trailer, deflate grows in place")
+    func inflationAllocatesOnce() throws {
+        let original = bigBody(5_000_000)
+        let gzip = try ContentDecoder.inflate(gzipped(original), format: .gzip, maxBodySize: 1 << 30)
+        #expect(sameBytes(gzip, original))
+        // Exactly the announced size: no doubling when the output fills the buffer.
+        #expect(gzip.capacity < original.count + 4096, "capacity \(gzip.capacity)")
+        let deflate = try ContentDecoder.inflate(gzipped(original, format: .zlib), format: .zlib, maxBodySize: 1 << 30)
+        #expect(sameBytes(deflate, original))
+        #expect(deflate.capacity < 2 * original.count + 4096)
+    }
+
     @Test("a gzip body of several members inflates to their concatenation")
     func multiMemberGzip() throws {
         let server = try TestServer()
