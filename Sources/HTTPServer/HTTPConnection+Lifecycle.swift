@@ -80,7 +80,7 @@ extension HTTPConnection {
         guard phase != .closed else { return }
         phase = .closed
         outgoing.removeAll()
-        body = []
+        body = BodyBuffer()
         timer?.cancel()
         readSource.cancel()
         if readSuspended {

@@ -8,12 +8,7 @@ extension HTTPConnection {
               let head = currentHead
         else { return }
         let keepAlive = head.keepAlive && !drainRequested
-        var response = response
-        if configuration.compressResponses {
-            ResponseCompressor.compressIfWorthwhile(
-                &response, request: head, threshold: configuration.compressionThreshold,
-                level: configuration.compressionLevel)
-        }
+        // Already compressed, if at all, off this queue (`deliver`).
         let wire = HTTPResponseSerializer.serialize(
             response, method: head.method, version: head.version, keepAlive: keepAlive,
             serverName: configuration.serverName
@@ -39,8 +34,8 @@ extension HTTPConnection {
         enqueue(wire.head)
         enqueue(wire.body)
         phase = .lingering
-        body = []
-        bodyDecoder = nil
+        body = BodyBuffer()
+        bodyCoding = nil
         afterFlush = .lingerClose
         clock.lingerStartedAt = ConnectionClock.now()
         clock.lastWriteProgress = clock.lingerStartedAt

@@ -63,6 +63,8 @@ extension HTTPParseError {
         .requestTimeout, "request_timeout", "the request head did not arrive in time")
     static let bodyTooSlow = HTTPParseError(
         .requestTimeout, "request_timeout", "the request body arrived slower than the minimum rate")
+    static let workersBusy = HTTPParseError(
+        .serviceUnavailable, "overloaded", "every worker is busy; retry shortly")
     static let serverBusy = HTTPParseError(
         .serviceUnavailable, "too_many_connections", "the server has too many open connections; retry shortly")
 }

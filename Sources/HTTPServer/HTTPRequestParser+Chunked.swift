@@ -18,7 +18,8 @@ struct ChunkedBodyState: Sendable {
 enum ChunkedStep: Sendable {
     case needMoreBytes
     case progressed
-    case event(HTTPRequestParser.Event)
+    /// Chunk data at this range of the parser's buffer.
+    case body(Range<Int>)
     case finished(trailers: HTTPHeaders)
 }
 
@@ -44,11 +45,11 @@ extension HTTPRequestParser {
         case .data(let remaining):
             guard bufferedByteCount > 0 else { return .needMoreBytes }
             let take = min(remaining, bufferedByteCount)
-            let piece = Array(buffer[readIndex..<readIndex + take])
+            let piece = readIndex..<readIndex + take
             readIndex += take
             chunked.bodyBytes += take
             chunked.phase = take == remaining ? .dataTerminator : .data(remaining: remaining - take)
-            return .event(.body(piece))
+            return .body(piece)
         case .dataTerminator:
             // chunk-data is followed by exactly CRLF (RFC 9112 §7.1).
             guard let line = try takeLine(limit: 0, tooLong: .badChunkTerminator) else { return .needMoreBytes }

@@ -5,6 +5,11 @@
 /// pipelined message follows. Every limit is enforced before the bytes it guards are
 /// buffered beyond it, and a thrown error is sticky: the parser never resynchronises.
 ///
+/// Body bytes need not pass through the parser at all: when `directBodyBytesWanted` is
+/// non-zero the caller may put up to that many bytes where it wants them and report them
+/// with `consumeDirectBody(_:)`; the events that follow are the same as if they had been
+/// appended (the fuzz target checks this).
+///
 /// Public so the libFuzzer harness in `Fuzz/` can drive it; the server is its only other user.
 public struct HTTPRequestParser: Sendable {
     /// Caps that bound memory and work per message.
@@ -93,6 +98,25 @@ public struct HTTPRequestParser: Sendable {
     /// The next complete event, nil when more bytes are needed. A thrown error is
     /// sticky: every later call throws it again.
     public mutating func nextEvent() throws(HTTPParseError) -> Event? {
+        switch try nextPiece() {
+        case nil: return nil
+        case .head(let head): return .head(head)
+        case .body(let range): return .body(Array(buffer[range]))
+        case .end(let trailers): return .end(trailers: trailers)
+        }
+    }
+
+    /// An event whose body bytes are left in the parser's buffer, so the server can copy
+    /// them once, straight into the request body, instead of through an array.
+    enum Piece {
+        case head(HTTPRequestHead)
+        /// Body bytes at this range of the buffer; valid until the next `append`.
+        case body(Range<Int>)
+        case end(trailers: HTTPHeaders)
+    }
+
+    /// `nextEvent()` without copying body bytes; read them with `withBufferedBytes`.
+    mutating func nextPiece() throws(HTTPParseError) -> Piece? {
         do {
             return try step()
         } catch {
@@ -101,7 +125,49 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
-    private mutating func step() throws(HTTPParseError) -> Event? {
+    /// Lends the bytes of a `.body` piece, before the next `append`.
+    func withBufferedBytes<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// How many body bytes the message needs next that the caller may deliver itself,
+    /// without passing them through `append`: the rest of a Content-Length body or of the
+    /// current chunk's data, when nothing is buffered. 0 when the next bytes must be
+    /// parsed (a head, a chunk-size line, a terminator, trailers) or bytes are buffered.
+    ///
+    /// This is how the server reads large bodies straight from the socket into the
+    /// request body: the bytes never touch the parser's buffer.
+    public var directBodyBytesWanted: Int {
+        guard bufferedByteCount == 0 else { return 0 }
+        switch state {
+        case .fixedBody(let remaining): return remaining
+        case .chunked(let chunked):
+            if case .data(let remaining) = chunked.phase { return remaining }
+            return 0
+        case .requestLine, .fields, .failed: return 0
+        }
+    }
+
+    /// Records that `count` body bytes (at most `directBodyBytesWanted`) were delivered
+    /// outside the parser. Exactly as if they had been appended and returned as a
+    /// `.body` event: the next `nextEvent()` continues after them.
+    public mutating func consumeDirectBody(_ count: Int) {
+        precondition(count >= 0 && count <= directBodyBytesWanted, "more direct body bytes than the message wants")
+        guard count > 0 else { return }
+        switch state {
+        case .fixedBody(let remaining):
+            state = .fixedBody(remaining: remaining - count)
+        case .chunked(var chunked):
+            guard case .data(let remaining) = chunked.phase else { return }
+            chunked.bodyBytes += count
+            chunked.phase = count == remaining ? .dataTerminator : .data(remaining: remaining - count)
+            state = .chunked(chunked)
+        case .requestLine, .fields, .failed:
+            return
+        }
+    }
+
+    private mutating func step() throws(HTTPParseError) -> Piece? {
         while true {
             switch state {
             case .failed(let error):
@@ -142,7 +208,7 @@ public struct HTTPRequestParser: Sendable {
                 }
                 guard bufferedByteCount > 0 else { return nil }
                 let take = min(remaining, bufferedByteCount)
-                let piece = Array(buffer[readIndex..<readIndex + take])
+                let piece = readIndex..<readIndex + take
                 readIndex += take
                 state = .fixedBody(remaining: remaining - take)
                 return .body(piece)
@@ -154,7 +220,7 @@ public struct HTTPRequestParser: Sendable {
                 switch outcome {
                 case .needMoreBytes: return nil
                 case .progressed: continue
-                case .event(let event): return event
+                case .body(let range): return .body(range)
                 case .finished(let trailers):
                     state = .requestLine(emptyLinesSeen: 0)
                     return .end(trailers: trailers)

@@ -45,12 +45,28 @@ extension HTTPServer {
         public var serverName: String? = "lossd"
         /// Inflate request bodies sent with `Content-Encoding: gzip` or `deflate`. Default true.
         public var decodeRequestContent: Bool = true
-        /// Compress responses when the client's `Accept-Encoding` allows it. Default true.
+        /// Compress responses when the client's `Accept-Encoding` allows it and the
+        /// response's type is in `compressibleMediaTypes`. Default true.
         public var compressResponses: Bool = true
-        /// Smallest response body worth compressing, in bytes. Default 1 KiB.
+        /// Media types whose responses are compressed, as nginx's `gzip_types`: an exact
+        /// `type/subtype`, `type/*`, a structured-syntax suffix `type/*+suffix`, or `*` for
+        /// every response. Matched case-insensitively against `Content-Type` without its
+        /// parameters. Anything not listed — notably binary tensors, `application/vnd.safetensors`
+        /// and `application/octet-stream`, whose float bits barely shrink — is sent as it is.
+        /// Default `textMediaTypes`.
+        public var compressibleMediaTypes: [String] = Configuration.textMediaTypes
+        /// Smallest response body worth compressing, in bytes (nginx's `gzip_min_length`). Default 1 KiB.
         public var compressionThreshold: Int = 1024
         /// zlib compression level for responses, 1 (fastest) to 9 (smallest). Default 6.
         public var compressionLevel: Int32 = 6
+
+        /// The default `compressibleMediaTypes`: text that shrinks several times under
+        /// deflate — JSON (and `+json` types such as `application/problem+json`), YAML,
+        /// XML, every `text/*` (the Prometheus exposition format is `text/plain`) and OpenMetrics.
+        public static let textMediaTypes: [String] = [
+            "text/*", "application/json", "application/*+json", "application/yaml", "application/x-yaml",
+            "application/*+yaml", "application/xml", "application/*+xml", "application/openmetrics-text",
+        ]
 
         /// Creates a configuration with every default; change fields afterwards.
         public init() {}

@@ -44,21 +44,22 @@ final class ZlibStream {
         stream.deallocate()
     }
 
-    /// Compresses `input` completely in one call (the output buffer is sized by deflateBound).
+    /// Compresses `input` completely in one call, into an output sized by deflateBound
+    /// and not zero-filled first. Nil on failure, or for inputs beyond zlib's 32-bit counts.
     func deflateAll(_ input: [UInt8]) -> [UInt8]? {
+        guard input.count < 1 << 30 else { return nil }
         let bound = Int(deflateBound(stream, uLong(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
-        let status: Int32 = input.withUnsafeBytes { inBytes in
-            output.withUnsafeMutableBytes { outBytes in
+        var status = Z_STREAM_ERROR
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { outBytes, initialized in
+            input.withUnsafeBytes { inBytes in
                 stream.pointee.next_in = UnsafeMutablePointer(mutating: inBytes.bindMemory(to: Bytef.self).baseAddress)
                 stream.pointee.avail_in = uInt(inBytes.count)
-                stream.pointee.next_out = outBytes.bindMemory(to: Bytef.self).baseAddress
+                stream.pointee.next_out = outBytes.baseAddress
                 stream.pointee.avail_out = uInt(outBytes.count)
-                return deflate(stream, Z_FINISH)
+                status = deflate(stream, Z_FINISH)
             }
+            initialized = status == Z_STREAM_END ? bound - Int(stream.pointee.avail_out) : 0
         }
-        guard status == Z_STREAM_END else { return nil }
-        output.removeLast(Int(stream.pointee.avail_out))
-        return output
+        return status == Z_STREAM_END ? output : nil
     }
 }

@@ -8,7 +8,8 @@ import TensorCodecs
 /// The lossd application: routes HTTP requests to the loss catalog and the worker pool.
 ///
 /// Routing and cheap answers (health, catalog) happen on the connection's queue; decoding,
-/// computing and encoding a loss run on the ``WorkerPool``.
+/// computing and encoding a loss run on the ``WorkerPool``, and so does the server's
+/// gzip work (``offload(_:)``): responses a worker produced are compressed on that worker.
 public final class LossService: HTTPResponder {
     /// Service settings.
     public struct Configuration: Sendable {
@@ -54,6 +55,12 @@ public final class LossService: HTTPResponder {
 
     /// Whether ``beginDraining()`` was called.
     public var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Runs the HTTP server's body work — inflating request bodies, compressing responses the
+    /// service answered on the I/O queue — on the worker pool, bounded like the losses.
+    public func offload(_ work: @escaping @Sendable () -> Void) -> Bool {
+        pool.submit(work)
+    }
 
     /// Routes one request; loss computations go to the worker pool.
     func handle(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {

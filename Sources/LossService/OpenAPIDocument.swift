@@ -45,7 +45,8 @@ info:
 
     `Accept` picks the response format of `POST /v1/losses/{name}` (default: the request's
     format). Request bodies may be compressed with `Content-Encoding: gzip` or `deflate`;
-    responses are compressed when `Accept-Encoding` asks for it. Every response carries
+    text responses (JSON, YAML, metrics) of 1 KiB or more are compressed when
+    `Accept-Encoding` asks for it, binary tensors by default not. Every response carries
     `X-Request-Id` (echoed from the request, or generated). `GET` routes also answer `HEAD`.
 
     Every error is JSON: `{"error": "human readable", "code": "machine_code", "field":

@@ -61,6 +61,17 @@ struct Lossd: ParsableCommand {
     @Option(help: "Seconds in-flight requests get to finish after SIGTERM. [env: LOSSD_GRACE_PERIOD] (default: 30)")
     var gracePeriod: Double?
 
+    @Option(help: """
+        Comma-separated media types whose responses are gzip/deflate-compressed for clients that accept it         (type/subtype, type/*, type/*+suffix, *); 'default' stands for the default list, 'none' turns         compression off. Binary tensors are not compressed unless listed, e.g.         'default,application/vnd.safetensors'. [env: LOSSD_COMPRESS_TYPES]         (default: \(HTTPServer.Configuration.textMediaTypes.joined(separator: ",")))
+        """)
+    var compressTypes: String?
+
+    @Option(help: "Smallest response body in bytes that is compressed. [env: LOSSD_COMPRESS_MIN_SIZE] (default: 1024)")
+    var compressMinSize: Int?
+
+    @Option(help: "zlib level for compressed responses, 1 (fastest) to 9 (smallest). [env: LOSSD_COMPRESSION_LEVEL] (default: 1)")
+    var compressionLevel: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: LOSSD_LOG_LEVEL] (default: info)")
     var logLevel: String?
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HTTPServer
 import Logging
 import LossService
@@ -20,7 +21,7 @@ struct Settings {
     init(command: Lossd, environment: [String: String]) throws {
         var resolver = OptionResolver(environment: environment)
         var server = HTTPServer.Configuration()
-        // Gradients are large, high-entropy float text: zlib level 1 keeps most of the saving
+        // JSON gradients are large, high-entropy float text: zlib level 1 keeps most of the saving
         // at several times the speed of the default 6, which matters for clients such as
         // Python requests that always send Accept-Encoding: gzip.
         server.compressionLevel = 1
@@ -41,6 +42,13 @@ struct Settings {
         server.minimumBodyRate = try resolver.integer(command.minBodyRate, "LOSSD_MIN_BODY_RATE", in: 0...Int.max)
             ?? server.minimumBodyRate
         server.gracePeriod = try resolver.seconds(command.gracePeriod, "LOSSD_GRACE_PERIOD", positive: false) ?? server.gracePeriod
+        if let list = try resolver.string(command.compressTypes, "LOSSD_COMPRESS_TYPES") {
+            server.compressibleMediaTypes = try Self.compressibleMediaTypes(list)
+        }
+        server.compressionThreshold = try resolver.integer(command.compressMinSize, "LOSSD_COMPRESS_MIN_SIZE", in: 0...Int.max)
+            ?? server.compressionThreshold
+        server.compressionLevel = try resolver.integer(command.compressionLevel, "LOSSD_COMPRESSION_LEVEL", in: 1...9)
+            .map(Int32.init) ?? server.compressionLevel
         serverConfiguration = server
 
         var workers = serviceConfiguration.workers
@@ -60,6 +68,25 @@ struct Settings {
             }
             logFormat = format
         }
+    }
+
+    /// `--compress-types`: media type patterns, `default` expanding to the built-in text
+    /// types and `none` meaning nothing is compressed.
+    /// - Throws: `ValidationError` naming a malformed entry.
+    static func compressibleMediaTypes(_ list: String) throws -> [String] {
+        var types: [String] = []
+        for entry in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !entry.isEmpty {
+            switch entry {
+            case "default": types += HTTPServer.Configuration.textMediaTypes
+            case "none": continue
+            default:
+                guard HTTPServer.Configuration.isValidMediaTypePattern(entry) else {
+                    throw ValidationError("--compress-types (LOSSD_COMPRESS_TYPES): '\(entry)' is not a media type such as application/json, text/* or application/*+json")
+                }
+                types.append(entry)
+            }
+        }
+        return types
     }
 
     /// A stderr logger at the configured level and format.

@@ -62,9 +62,6 @@ func gzipped(_ bytes: [UInt8], format: ZlibStream.Format = .gzip) -> [UInt8] {
 func inflated(_ bytes: [UInt8], coding: String) throws -> [UInt8] {
     var configuration = HTTPServer.Configuration()
     configuration.maxBodySize = 1 << 30
-    let decoder = try #require(try ContentDecoder.forRequest(["Content-Encoding": coding], configuration: configuration))
-    var out: [UInt8] = []
-    try decoder.decode(bytes, into: &out)
-    try decoder.finish(into: &out)
-    return out
+    let format = try #require(try ContentDecoder.coding(for: ["Content-Encoding": coding], configuration: configuration))
+    return try ContentDecoder.inflate(bytes, format: format, maxBodySize: configuration.maxBodySize)
 }

@@ -7,16 +7,24 @@ import Testing
 @Suite("Fuzz regressions for HTTPRequestParser")
 struct FuzzRegressionTests {
     /// Every event for `bytes` fed in pieces of `pieceSize`, body pieces joined, ending
-    /// with the error if one was thrown.
-    private func transcript(_ bytes: [UInt8], pieceSize: Int) -> [String] {
+    /// with the error if one was thrown. With `direct`, body bytes the parser does not need
+    /// to see are delivered as the server reads them, past the parser (`consumeDirectBody`).
+    private func transcript(_ bytes: [UInt8], pieceSize: Int, direct: Bool = false) -> [String] {
         var parser = HTTPRequestParser()
         var steps: [String] = []
         var body: [UInt8] = []
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + pieceSize)
-            parser.append(bytes[offset..<end])
-            offset = end
+            if direct, parser.directBodyBytesWanted > 0 {
+                let count = min(parser.directBodyBytesWanted, end - offset)
+                body += bytes[offset..<offset + count]
+                parser.consumeDirectBody(count)
+                offset += count
+            } else {
+                parser.append(bytes[offset..<end])
+                offset = end
+            }
             do {
                 while let event = try parser.nextEvent() {
                     switch event {
@@ -71,6 +79,30 @@ struct FuzzRegressionTests {
             #expect(!whole.isEmpty, "seed \(name) produced nothing")
             #expect(transcript(bytes, pieceSize: 1) == whole, "seed \(name)")
             #expect(transcript(bytes, pieceSize: 7) == whole, "seed \(name)")
+            #expect(transcript(bytes, pieceSize: 1, direct: true) == whole, "seed \(name), direct")
+            #expect(transcript(bytes, pieceSize: 7, direct: true) == whole, "seed \(name), direct")
+            #expect(transcript(bytes, pieceSize: bytes.count, direct: true) == whole, "seed \(name), direct")
         }
+    }
+
+    @Test("body bytes delivered past the parser yield the same events as appended ones")
+    func directBodyDeliveryMatchesAppending() throws {
+        let message = Array(("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
+            + "POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "4\r\nwiki\r\n5;e=1\r\npedia\r\n0\r\nX-T: 1\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\n\r\n").utf8)
+        let whole = transcript(message, pieceSize: message.count)
+        #expect(whole.count == 9) // head, body, end for each of three messages
+        for size in 1...12 {
+            #expect(transcript(message, pieceSize: size, direct: true) == whole, "pieces of \(size)")
+        }
+        var parser = HTTPRequestParser()
+        parser.append(Array("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab".utf8))
+        _ = try parser.nextEvent()
+        #expect(parser.directBodyBytesWanted == 0) // bytes are buffered: they come first
+        #expect(try parser.nextEvent() == .body(Array("ab".utf8)))
+        #expect(parser.directBodyBytesWanted == 3)
+        parser.consumeDirectBody(3)
+        #expect(parser.directBodyBytesWanted == 0)
+        #expect(try parser.nextEvent() == .end(trailers: [:]))
     }
 }

@@ -27,13 +27,23 @@ final class TestServer: Sendable {
 }
 
 /// Echoes method, path, query and body length; `/delay/<ms>` answers after a delay,
-/// `/big/<bytes>` answers with that many patterned bytes.
+/// `/big/<bytes>` answers with that many patterned bytes (`application/octet-stream`, or
+/// the type named by the request's `X-Response-Type`, `-` for none), `/verify/<bytes>`
+/// answers `intact` when the body is exactly `bigBody(bytes)`.
 struct EchoResponder: HTTPResponder {
     func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
         let parts = request.path.split(separator: "/")
         if parts.first == "big", parts.count == 2, let size = Int(parts[1]) {
             let body = bigBody(size)
-            completion(HTTPResponse(headers: ["Content-Type": "application/octet-stream"], body: body))
+            var headers: HTTPHeaders = [:]
+            let type = request.headers["X-Response-Type"] ?? "application/octet-stream"
+            if type != "-" { headers.add("Content-Type", type) }
+            completion(HTTPResponse(headers: headers, body: body))
+            return
+        }
+        if parts.first == "verify", parts.count == 2, let size = Int(parts[1]) {
+            let verdict = sameBytes(request.body, bigBody(size)) ? "intact" : "corrupt: \(request.body.count) bytes"
+            completion(HTTPResponse(headers: ["Content-Type": "text/plain"], body: Array(verdict.utf8)))
             return
         }
         if parts.first == "status", parts.count == 2, let code = Int(parts[1]) {
@@ -64,4 +74,11 @@ func bigBody(_ size: Int) -> [UInt8] {
     while body.count < size { body.append(contentsOf: block) }
     body.removeLast(body.count - size)
     return body
+}
+
+/// Byte equality through memcmp: fast even in debug builds, for multi-megabyte bodies.
+func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    guard !a.isEmpty else { return true }
+    return a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, a.count) == 0 } }
 }

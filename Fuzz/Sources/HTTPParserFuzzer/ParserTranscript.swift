@@ -25,17 +25,34 @@ struct ParserTranscript: Equatable {
     }()
 
     /// Feeds `input` in pieces of the given sizes, draining events after each piece and
-    /// checking invariants as it goes.
-    static func record(_ input: [UInt8], pieceSizes: [Int]) -> ParserTranscript {
+    /// checking invariants as it goes. With `direct`, body bytes the parser offers to skip
+    /// (`directBodyBytesWanted`) are delivered past it, as the server reads large bodies.
+    static func record(_ input: [UInt8], pieceSizes: [Int], direct: Bool = false) -> ParserTranscript {
         var parser = HTTPRequestParser(limits: limits)
         var transcript = ParserTranscript()
         var checker = InvariantChecker(limits: limits)
         var offset = 0
-        for size in pieceSizes where offset < input.count {
+        var sizes = pieceSizes[...]
+        while offset < input.count, let size = sizes.first {
             let end = min(input.count, offset + size)
-            parser.append(input[offset..<end])
-            offset = end
-            checker.fed = offset
+            let wanted = direct ? parser.directBodyBytesWanted : 0
+            if wanted > 0 {
+                // Part of this piece goes straight into the body; the rest is the next piece.
+                let count = min(wanted, end - offset)
+                let piece = Array(input[offset..<offset + count])
+                parser.consumeDirectBody(count)
+                offset += count
+                checker.fed = offset
+                let event = HTTPRequestParser.Event.body(piece)
+                checker.check(event, bufferedByteCount: parser.bufferedByteCount)
+                transcript.add(event)
+                if offset == end { sizes = sizes.dropFirst() } else { sizes[sizes.startIndex] = end - offset }
+            } else {
+                parser.append(input[offset..<end])
+                offset = end
+                checker.fed = offset
+                sizes = sizes.dropFirst()
+            }
             while true {
                 let event: HTTPRequestParser.Event?
                 do {
