@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
-// Kernel-only microbenchmark: times LossRegistry.standard.evaluate with no HTTP or JSON, so
-// Benchmarks/run.sh's end-to-end figures can be split into kernel and transport time.
+// Kernel-only microbenchmark: times LossRegistry.standard.evaluate with no HTTP or JSON, against a
+// memcpy floor measured in the same run; Benchmarks/Kernels/run.sh adds PyTorch fwd+bwd
+// (torch_bench.py) and prints the joined report (see Benchmarks/README.md, "Kernel only").
 // A separate package so the root package (and CI) never builds it. Run by hand:
-//   swift run -c release --package-path Benchmarks/Kernels kernel-bench
+//   Benchmarks/Kernels/run.sh > /tmp/kernels.md
+//   swift run -c release --package-path Benchmarks/Kernels kernel-bench [--json out.jsonl]
 import PackageDescription
 
 let package = Package(
