@@ -29,11 +29,19 @@ final class PowersOfFive: @unchecked Sendable {
     let words: UnsafeMutablePointer<UInt64>
     /// Binary exponent per entry, at index `q − minimum`.
     let exponents: UnsafeMutablePointer<Int32>
+    /// 10^0 … 10^19, for counting digits with one load (the printer's hot path).
+    let powersOfTen: UnsafeMutablePointer<UInt64>
 
     private init() {
         let count = Self.maximum - Self.minimum + 1
         words = .allocate(capacity: 2 * count)
         exponents = .allocate(capacity: count)
+        powersOfTen = .allocate(capacity: 20)
+        var ten: UInt64 = 1
+        for n in 0..<20 {
+            powersOfTen[n] = ten
+            ten &*= 10
+        }
 
         // q ≥ 0: 5^q grows by one multiplication per step.
         var power = WideInteger(1)
