@@ -10,18 +10,23 @@ if CommandLine.arguments.dropFirst().first == "exhaustive-float32" {
     exit(0)
 }
 
+// `codec-bench print` or `codec-bench parse` runs only that half (for profiling).
+let only = CommandLine.arguments.dropFirst().first
 var random = SplitMix64(seed: 20_260_501)
 let inputs = Workload.inputs(&random)
-let inputText = Workload.pythonText(inputs)
-let maskText = Workload.maskText(&random)
+let maskSeed = random.next()
 let gradient = Workload.gradient(&random)
 var sink = 0
 
-print("1M elements (\(Workload.count)); MB = 10^6 bytes of JSON text; MB/s at the median and the best run.\n")
+print("1M elements (\(Workload.count)); MB = 10^6 bytes of JSON text; thread CPU time; MB/s at the median and the best run.\n")
 print("| benchmark | text | median | MB/s (median) | MB/s (best) |")
 print("|---|--:|--:|--:|--:|")
 
 // Parsing through the JSONValue tree, then decoding (the API LossService uses today).
+if only != "print" {
+var maskRandom = SplitMix64(seed: maskSeed)
+let inputText = Workload.pythonText(inputs)
+let maskText = Workload.maskText(&maskRandom)
 report("parse float32 `[...]` (JSONParser.parse + JSONTensorDecoder.decode)", bytes: inputText.count, timeSeconds {
     let tensor = try! JSONTensorDecoder.decode(try! JSONParser.parse(inputText), field: "input", dtypeDefault: .float32)
     sink &+= tensor.count
@@ -36,7 +41,10 @@ report("parse 0/1 mask `{\"dtype\": \"uint8\"}` → uint8 (JSONParser.parse + de
     sink &+= tensor.count
 })
 
+}
+
 // Printing a float32 gradient the way JSONLossResponse does.
+if only != "parse" {
 let gradientTensor = try Tensor(shape: [Workload.count], float32: gradient)
 var printedBytes = 0
 let printTime = timeSeconds {
@@ -56,5 +64,6 @@ let printInputTime = timeSeconds {
     sink &+= printedInputBytes
 }
 report("print float32 N(0,1) values (JSONWriter.tensor)", bytes: printedInputBytes, printInputTime)
+}
 
 precondition(sink != 0)
