@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "LossCore", targets: ["LossCore"]),
         // Exposed so the separate fuzzing package in Fuzz/ can link the request parser.
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        // Exposed so the separate codec microbenchmark in Benchmarks/Codecs/ can link the JSON codecs.
+        .library(name: "TensorCodecs", targets: ["TensorCodecs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),

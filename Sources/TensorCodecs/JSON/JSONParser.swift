@@ -13,10 +13,13 @@ public struct JSONParser {
     var position = 0
     let maxDepth: Int
     var depth = 0
+    /// Fetched once per parse so the number hot path does not go through the lazy global.
+    let powers: PowersOfFive
 
     init(input: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.input = input
         self.maxDepth = maxDepth
+        powers = PowersOfFive.shared
     }
 
     /// Parses one JSON document.

@@ -1,14 +1,34 @@
 extension JSONWriter {
-    /// Shortest round-trip digits from the standard library, written without a `String`.
+    /// Shortest round-trip digits, byte for byte what `Double.description` prints, without a `String`.
     @inline(__always)
     mutating func appendDouble(_ value: Double) {
+        guard value.isFinite else { return appendNonFinite(isNaN: value.isNaN, negative: value < 0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FloatPrinter.maxDoubleLength + FloatPrinter.slack) { buffer in
+            let count = FloatPrinter.write(value, to: buffer.baseAddress!, PowersOfFive.shared)
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Shortest round-trip digits of the `Float` itself (so `0.1` prints as `0.1`, not
+    /// `0.10000000149011612`), byte for byte what `Float.description` prints, without a `String`.
+    @inline(__always)
+    mutating func appendFloat(_ value: Float) {
+        guard value.isFinite else { return appendNonFinite(isNaN: value.isNaN, negative: value < 0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: FloatPrinter.maxFloatLength + FloatPrinter.slack) { buffer in
+            let count = FloatPrinter.write(value, to: buffer.baseAddress!, PowersOfFive.shared)
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// What ``appendDouble(_:)`` wrote before lossd had its own printer: the standard library's
+    /// `write(to:)`. The reference the tests compare with.
+    mutating func appendDoubleWithStandardLibrary(_ value: Double) {
         guard value.isFinite else { return appendNonFinite(isNaN: value.isNaN, negative: value < 0) }
         value.write(to: &sink)
     }
 
-    /// Shortest round-trip digits of the `Float` itself (so `0.1` prints as `0.1`, not `0.10000000149011612`).
-    @inline(__always)
-    mutating func appendFloat(_ value: Float) {
+    /// What ``appendFloat(_:)`` wrote before lossd had its own printer. The tests' reference.
+    mutating func appendFloatWithStandardLibrary(_ value: Float) {
         guard value.isFinite else { return appendNonFinite(isNaN: value.isNaN, negative: value < 0) }
         value.write(to: &sink)
     }

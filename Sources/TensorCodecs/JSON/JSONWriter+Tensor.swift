@@ -22,17 +22,13 @@ extension JSONWriter {
         beginArray()
         switch tensor.storage {
         case .float32(let values):
-            reserve(additional: values.count * 12)
-            writeElements(values) { writer, value in writer.appendFloat(value) }
+            values.withUnsafeBufferPointer { appendFloats($0, maxLength: FloatPrinter.maxFloatLength) { $0 } }
         case .float64(let values):
-            reserve(additional: values.count * 20)
-            writeElements(values) { writer, value in writer.appendDouble(value) }
+            values.withUnsafeBufferPointer { appendFloats($0, maxLength: FloatPrinter.maxDoubleLength) { $0 } }
         case .float16(let values):
-            reserve(additional: values.count * 10)
-            writeElements(values) { writer, bits in writer.appendFloat(HalfPrecision.float(fromHalf: bits)) }
+            values.withUnsafeBufferPointer { appendFloats($0, maxLength: FloatPrinter.maxFloatLength, HalfPrecision.float(fromHalf:)) }
         case .bfloat16(let values):
-            reserve(additional: values.count * 10)
-            writeElements(values) { writer, bits in writer.appendFloat(HalfPrecision.float(fromBFloat16: bits)) }
+            values.withUnsafeBufferPointer { appendFloats($0, maxLength: FloatPrinter.maxFloatLength, HalfPrecision.float(fromBFloat16:)) }
         case .int64(let values):
             writeElements(values) { writer, value in writer.appendInteger(value) }
         case .int32(let values):
@@ -67,6 +63,56 @@ extension JSONWriter {
         }
     }
 
+    /// Comma-separated floats printed straight into the output array: per chunk of elements the
+    /// array grows by the chunk's worst-case length, the printer writes into that room, and the
+    /// unused tail is dropped. No `String` or other allocation per element.
+    ///
+    /// Never inlined: each element type gets its own specialised function, small enough for the
+    /// optimiser to inline the whole printer into the loop (inside `flatData`'s eight dtype cases
+    /// it stops inlining once the caller is large).
+    @inline(never)
+    private mutating func appendFloats<Element, Value: PrintableFloat>(
+        _ values: UnsafeBufferPointer<Element>, maxLength: Int, _ convert: (Element) -> Value
+    ) {
+        let powers = PowersOfFive.shared
+        let chunk = 4096
+        let maxElementLength = maxLength + 1  // the comma
+        // 14 bytes per element covers typical float32 gradients ("-1.2345678e-07," is 15, "0.12345678," 11).
+        reserve(additional: values.count * 14 + chunk * maxElementLength)
+        var index = 0
+        while index < values.count {
+            let end = min(values.count, index + chunk)
+            let room = (end - index) * maxElementLength + FloatPrinter.slack
+            let start = sink.bytes.count
+            sink.bytes.append(contentsOf: repeatElement(0, count: room))
+            let written = sink.bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+                let first = buffer.baseAddress! + start
+                var p = first
+                for position in index..<end {
+                    if position > 0 {
+                        p.pointee = UInt8(ascii: ",")
+                        p += 1
+                    }
+                    p += Self.printElement(convert(values[position]), to: p, powers)
+                }
+                return p - first
+            }
+            sink.bytes.removeLast(room - written)
+            index = end
+        }
+    }
+
+    /// One element: shortest digits, or `"NaN"`, `"Infinity"`, `"-Infinity"` (at most 11 bytes).
+    @inline(__always)
+    private static func printElement<Value: PrintableFloat>(_ value: Value, to p: UnsafeMutablePointer<UInt8>, _ powers: PowersOfFive) -> Int {
+        guard value.isFinite else {
+            let text: StaticString = value.isNaN ? "\"NaN\"" : value < 0 ? "\"-Infinity\"" : "\"Infinity\""
+            p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            return text.utf8CodeUnitCount
+        }
+        return value.print(to: p, powers)
+    }
+
     /// Comma-separated elements; the generic closure is inlined per dtype, nothing stored per element.
     @inline(__always)
     private mutating func writeElements<Element>(_ values: [Element], _ write: (inout JSONWriter, Element) -> Void) {
@@ -75,4 +121,20 @@ extension JSONWriter {
             write(&self, values[index])
         }
     }
+}
+
+/// `Float` and `Double`, for the generic element writer.
+protocol PrintableFloat: BinaryFloatingPoint {
+    /// ``FloatPrinter/write(_:to:_:)`` for this type.
+    func print(to out: UnsafeMutablePointer<UInt8>, _ powers: PowersOfFive) -> Int
+}
+
+extension Float: PrintableFloat {
+    @inline(__always)
+    func print(to out: UnsafeMutablePointer<UInt8>, _ powers: PowersOfFive) -> Int { FloatPrinter.write(self, to: out, powers) }
+}
+
+extension Double: PrintableFloat {
+    @inline(__always)
+    func print(to out: UnsafeMutablePointer<UInt8>, _ powers: PowersOfFive) -> Int { FloatPrinter.write(self, to: out, powers) }
 }

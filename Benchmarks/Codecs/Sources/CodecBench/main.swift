@@ -1,0 +1,69 @@
+// Times the JSON codecs on 1M-element tensors and prints MB/s of JSON text.
+// `codec-bench` runs every benchmark; `codec-bench exhaustive-float32` instead checks the float32
+// printer against the standard library's for every bit pattern.
+import Foundation
+import LossCore
+import TensorCodecs
+
+if CommandLine.arguments.dropFirst().first == "exhaustive-float32" {
+    exhaustiveFloat32Check()
+    exit(0)
+}
+
+// `codec-bench print` or `codec-bench parse` runs only that half (for profiling).
+let only = CommandLine.arguments.dropFirst().first
+var random = SplitMix64(seed: 20_260_501)
+let inputs = Workload.inputs(&random)
+let maskSeed = random.next()
+let gradient = Workload.gradient(&random)
+var sink = 0
+
+print("1M elements (\(Workload.count)); MB = 10^6 bytes of JSON text; thread CPU time; MB/s at the median and the best run.\n")
+print("| benchmark | text | median | MB/s (median) | MB/s (best) |")
+print("|---|--:|--:|--:|--:|")
+
+// Parsing through the JSONValue tree, then decoding (the API LossService uses today).
+if only != "print" {
+var maskRandom = SplitMix64(seed: maskSeed)
+let inputText = Workload.pythonText(inputs)
+let maskText = Workload.maskText(&maskRandom)
+report("parse float32 `[...]` (JSONParser.parse + JSONTensorDecoder.decode)", bytes: inputText.count, timeSeconds {
+    let tensor = try! JSONTensorDecoder.decode(try! JSONParser.parse(inputText), field: "input", dtypeDefault: .float32)
+    sink &+= tensor.count
+})
+report("parse 0/1 mask `[...]` → int64, inferred (JSONParser.parse + decode)", bytes: maskText.count, timeSeconds {
+    let tensor = try! JSONTensorDecoder.decode(try! JSONParser.parse(maskText), field: "target", dtypeDefault: .inferred)
+    sink &+= tensor.count
+})
+let maskObject = Workload.wrapped(#"{"shape": [\#(Workload.count)], "dtype": "uint8", "data": "#, maskText, "}")
+report("parse 0/1 mask `{\"dtype\": \"uint8\"}` → uint8 (JSONParser.parse + decode)", bytes: maskObject.count, timeSeconds {
+    let tensor = try! JSONTensorDecoder.decode(try! JSONParser.parse(maskObject), field: "target", dtypeDefault: .inferred)
+    sink &+= tensor.count
+})
+
+}
+
+// Printing a float32 gradient the way JSONLossResponse does.
+if only != "parse" {
+let gradientTensor = try Tensor(shape: [Workload.count], float32: gradient)
+var printedBytes = 0
+let printTime = timeSeconds {
+    var writer = JSONWriter(reservingCapacity: 64 + 14 * gradientTensor.count)
+    writer.tensor(gradientTensor)
+    printedBytes = writer.bytes.count
+    sink &+= printedBytes
+}
+report("print float32 gradient (JSONWriter.tensor)", bytes: printedBytes, printTime)
+
+let inputTensor = try Tensor(shape: [Workload.count], float32: inputs)
+var printedInputBytes = 0
+let printInputTime = timeSeconds {
+    var writer = JSONWriter(reservingCapacity: 64 + 14 * inputTensor.count)
+    writer.tensor(inputTensor)
+    printedInputBytes = writer.bytes.count
+    sink &+= printedInputBytes
+}
+report("print float32 N(0,1) values (JSONWriter.tensor)", bytes: printedInputBytes, printInputTime)
+}
+
+precondition(sink != 0)
