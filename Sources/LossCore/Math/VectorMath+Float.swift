@@ -1,0 +1,136 @@
+// The float32 functions on eight lanes. Their range reductions and polynomials are in
+// VectorMath+FloatKernels.swift; everything here is special values and the final assembly.
+
+extension VectorMath {
+    /// e^x for each lane.
+    ///
+    /// Overflows to +inf above ≈ 88.7228 and underflows gradually: denormal results are rounded
+    /// once, as libm's are, and reach 0 below ≈ −103.97. exp(−inf) = 0, exp(+inf) = +inf, NaN
+    /// propagates.
+    /// - Parameter x: Exponents.
+    /// - Returns: e^x, within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        // Past these limits the result is already 0 or +inf; the clamp keeps n in [−160, 145],
+        // where both halves of 2ⁿ stay normal, and the last multiply over/underflows by itself.
+        let xc = x.replacing(with: 100, where: x .> 100).replacing(with: -110, where: x .< -110)
+        let parts = expParts(xc)
+        // hi is e^x/2^n₂ already rounded; this multiply only rounds again into the denormals.
+        return parts.hi * parts.scale
+    }
+
+    /// e^x − 1 for each lane, without the cancellation of exp(x) − 1 near 0.
+    ///
+    /// expm1(±0) = ±0, expm1(−inf) = −1, expm1(+inf) = +inf, NaN propagates.
+    /// - Parameter x: Exponents.
+    /// - Returns: e^x − 1, within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func expm1(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        // Below −30 the result rounds to −1; the clamp keeps 2^−n₂ inside the exponent range.
+        let xc = x.replacing(with: 100, where: x .> 100).replacing(with: -30, where: x .< -30)
+        let parts = expm1Parts(xc)
+        // The kernel's r + r²·q turns −0 into +0; restore the sign of zero.
+        return (parts.hi * parts.scale).replacing(with: x, where: x .== 0)
+    }
+
+    /// Natural logarithm of each lane.
+    ///
+    /// log(±0) = −inf, log(x < 0) = NaN, log(+inf) = +inf, NaN propagates; denormal inputs are
+    /// exact (scaled by 2²³ before the exponent is read).
+    /// - Parameter x: Positive arguments.
+    /// - Returns: ln x, within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func log(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        // Zero and negatives take the denormal path too, harmlessly: they are overwritten below.
+        let tiny = x .< 0x1p-126
+        let xs = x.replacing(with: x * 0x1p23, where: tiny)
+        let biasMagic = SIMD8<Float>(repeating: 0x1p23 + 127).replacing(with: 0x1p23 + 150, where: tiny)
+        let (f, k, _) = splitLog(xs, biasMagic: biasMagic)
+        // −0 is the additive identity the optimiser may drop, so "no correction" costs nothing.
+        var y = logKernel(f, k, correction: SIMD8(repeating: -0.0))
+        y = y.replacing(with: -.infinity, where: x .== 0)
+        y = y.replacing(with: .infinity, where: x .== .infinity)
+        // `!(x >= 0)` holds for negatives and for NaN, whose exponent field gave a finite y.
+        return y.replacing(with: .nan, where: .!(x .>= 0))
+    }
+
+    /// ln(1 + x) for each lane, accurate for tiny x where 1 + x rounds to 1.
+    ///
+    /// log1p(±0) = ±0, log1p(−1) = −inf, log1p(x < −1) = NaN, log1p(+inf) = +inf, NaN propagates.
+    /// - Parameter x: Arguments ≥ −1.
+    /// - Returns: ln(1 + x), within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func log1p(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        var y = log1pKernel(x, low: SIMD8(repeating: -0.0))
+        y = y.replacing(with: x, where: x .== 0)
+        y = y.replacing(with: -.infinity, where: x .== -1)
+        y = y.replacing(with: .infinity, where: x .== .infinity)
+        return y.replacing(with: .nan, where: .!(x .>= -1))
+    }
+
+    /// The logistic function 1 / (1 + e^−x) for each lane.
+    ///
+    /// Relative accuracy holds in both tails: for x ≪ 0 the result is e^x/(1 + e^x) ≈ e^x, into
+    /// the denormals (0 below ≈ −103.97), never 1/(1 + huge). sigmoid(+inf) = 1,
+    /// sigmoid(−inf) = 0, NaN propagates.
+    /// - Parameter x: Logits.
+    /// - Returns: σ(x), within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        // e = e^−|x| never overflows; σ = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0.
+        let a = magnitude(x)
+        let (hi, lo, scale) = expParts(a.replacing(with: 110, where: a .> 110) * -1)
+        let e = hi * scale, eLow = lo * scale
+        let d = 1 + e
+        let dLow = ((1 - d) + e) + eLow  // 1 + e + eLow = d + dLow, Fast2Sum as 1 ≥ e
+        let negative = x .< 0
+        let q = SIMD8<Float>(repeating: 1).replacing(with: e, where: negative) / d
+        // First-order correction for eLow and dLow: y = q + (numerator's low − q·dLow)/d, where
+        // 1/d = q for x ≥ 0 and ≈ 1 − q for x < 0. Without it the roundings stack to 2.3 ulp.
+        let inverse = q.replacing(with: 1 - q, where: negative)
+        let numeratorLow = SIMD8<Float>(repeating: 0).replacing(with: eLow, where: negative)
+        return q + (numeratorLow - q * dLow) * inverse
+    }
+
+    /// softplus(x) = ln(1 + e^x) for each lane, as max(x, 0) + log1p(e^−|x|).
+    ///
+    /// For x ≪ 0 the result is ≈ e^x with full relative accuracy (denormal below ≈ −87.34, 0
+    /// below ≈ −103.97); from x ≈ 14.56 it is x. softplus(+inf) = +inf, softplus(−inf) = 0, NaN
+    /// propagates.
+    /// - Parameter x: Arguments.
+    /// - Returns: ln(1 + e^x), within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func softplus(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let a = magnitude(x)
+        let (hi, lo, scale) = expParts(a.replacing(with: 110, where: a .> 110) * -1)
+        // e ∈ [0, 1] is log1pKernel's domain, and e's low part rides along; the kernel's one
+        // special case, e = 0, gives 0 there as it should.
+        let l = log1pKernel(hi * scale, low: lo * scale)
+        // replacing, not pointwiseMax: a comparison is false for NaN, so NaN survives (and
+        // pointwiseMax compiles to branchy scalar code, lane by lane).
+        return x.replacing(with: 0, where: x .< 0) + l
+    }
+
+    /// Hyperbolic tangent of each lane, as sign(x)·t/(t + 2) with t = expm1(2|x|).
+    ///
+    /// expm1 keeps small |x| accurate (no 1 − e^−2x cancellation). tanh(±0) = ±0,
+    /// tanh(±inf) = ±1, NaN propagates.
+    /// - Parameter x: Arguments.
+    /// - Returns: tanh x, within the bound in ``VectorMath``'s table.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        // tanh rounds to 1 from |x| ≈ 9.01; the clamp keeps t/(t + 2) away from inf/inf.
+        var a = magnitude(x)
+        a = a.replacing(with: 10, where: a .> 10)
+        let (hi, lo, scale) = expm1Parts(a + a)
+        let t = hi * scale, tLow = lo * scale
+        // TwoSum (t may exceed 2): t + tLow + 2 = d + dLow.
+        let d = t + 2
+        let dt = d - t
+        let dLow = ((t - (d - dt)) + (2 - dt)) + tLow
+        let q = t / d
+        // y = q + (tLow − q·dLow)/d with 1/d = (1 − q)/2, as in sigmoid.
+        let y = q + (tLow - q * dLow) * ((1 - q) * 0.5)
+        return float(bits: bits(y) | (bits(x) & 0x8000_0000))
+    }
+}
