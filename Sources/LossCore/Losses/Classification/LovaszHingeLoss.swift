@@ -25,18 +25,81 @@ public struct LovaszHingeLoss: Loss {
         ignoreIndex = parameters.optionalDouble("ignore_index")
     }
 
+    /// Runs the Double reference on float32 input too — what the float32 kernel is tested against.
+    @TaskLocal static var forcesReference = false
+
     /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try compute(batch, gradient: gradient) }
+    }
+
+    /// float32 evaluation into `gradient`: ``LovaszHingeKernel`` when the target is a 0/1 mask
+    /// (with ignored elements) in a dtype it reads in place, else the Double reference.
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        try checkShapes(batch)
+        let images = combination.perImage ? batch.shape.first ?? 1 : 1
+        let pixels = images == 0 ? 0 : batch.input.count / images
+        let upstream = try combination.upstream(batch.gradOutput, images: images)
+        if !Self.forcesReference && pixels < Int(Int32.max) {
+            let kernel = Float32Kernel(input: batch.input, gradient: gradient, images: images, pixels: pixels, upstream: upstream,
+                                       classes: LovaszTargetClasses(ignoreIndex: ignoreIndex),
+                                       parallel: !LovaszExtension.forcesSequential)
+            if let losses = try batch.target.visitElements(kernel) ?? nil {
+                return LossValue(loss: combination.combine(losses), lossShape: combination.lossShape(images: images))
+            }
+        }
+        let output = try run(batch)
+        _ = gradient.initialize(fromContentsOf: output.grad)
+        return LossValue(loss: output.loss, lossShape: output.lossShape)
+    }
+
     /// float64 evaluation.
     public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
 
-    private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
-        let input = batch.input
-        guard batch.target.count == input.count, batch.target.shape.first == batch.shape.first else {
+    /// Runs ``LovaszHingeKernel`` on each image for a target of any ``TargetScalar`` dtype;
+    /// `nil` when a target value is not 0, 1 or ignored.
+    private struct Float32Kernel: ElementVisitor {
+        let input: [Float]
+        let gradient: UnsafeMutableBufferPointer<Float>
+        let images: Int, pixels: Int
+        let upstream: [Double]
+        let classes: LovaszTargetClasses
+        let parallel: Bool
+
+        func visit<S: TargetScalar>(_ target: UnsafeBufferPointer<S>) -> [Double]? {
+            guard let gradientBase = gradient.baseAddress, let targetBase = target.baseAddress else {
+                return [Double](repeating: 0, count: images)
+            }
+            return input.withUnsafeBufferPointer { input -> [Double]? in
+                guard let inputBase = input.baseAddress else { return [Double](repeating: 0, count: images) }
+                let kernel = LovaszHingeKernel(input: inputBase, target: targetBase, gradient: gradientBase,
+                                               classes: classes, parallel: parallel)
+                var losses: [Double] = []
+                losses.reserveCapacity(images)
+                for image in 0..<images {
+                    guard let loss = kernel.evaluate(image * pixels..<(image + 1) * pixels, scale: upstream[image]) else {
+                        return nil
+                    }
+                    losses.append(loss)
+                }
+                return losses
+            }
+        }
+    }
+
+    private func checkShapes<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) {
+        guard batch.target.count == batch.input.count, batch.target.shape.first == batch.shape.first else {
             throw LossError(.shapeMismatch,
                             "'target' must have input's element count and batch size (input \(batch.shape)), got \(batch.target.shape)",
                             field: "target")
         }
+    }
+
+    /// The reference: Double errors and weights through ``LovaszExtension``, for float64 and for
+    /// targets the float32 kernel does not take.
+    private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
+        let input = batch.input
+        try checkShapes(batch)
         let target = batch.target.values(as: Double.self)
         let images = combination.perImage ? batch.shape.first ?? 1 : 1
         let pixels = images == 0 ? 0 : input.count / images
