@@ -119,11 +119,9 @@ struct LovaszHingeKernel<Target: TargetScalar> {
                 let histogram = histograms + part * bins
                 histogram.initialize(repeating: 0, count: bins)
                 summaries.value[part] = classify(partRange(part), zeros: zeros) { _, keys, mask, _ in
-                    var lanes = mask
-                    while lanes != 0 {
-                        let lane = lanes.trailingZeroBitCount
-                        lanes &= lanes &- 1
-                        histogram[Int(truncatingIfNeeded: keys[lane] >> shift)] &+= 1
+                    // Every lane, branch-free: an unselected lane adds 0 to whatever bin its key names.
+                    for lane in 0..<8 {
+                        histogram[Int(truncatingIfNeeded: keys[lane] >> shift)] &+= (mask >> UInt32(lane)) & 1
                     }
                 }
             }
@@ -132,31 +130,36 @@ struct LovaszHingeKernel<Target: TargetScalar> {
         guard !summary.unexpectedTarget else { return nil }
         guard summary.selected > 0 else { return 0 }
 
-        let layout = LovaszBucketLayout(histograms: histograms, parts: parts, bins: bins, capacity: Self.bucketCapacity)
+        // At most 2¹⁶ buckets, so a bin's bucket fits in a UInt16 (capacity grows only past 2³⁰ entries).
+        let capacity = max(Self.bucketCapacity, summary.selected >> 15 + 1)
+        let layout = LovaszBucketLayout(histograms: histograms, parts: parts, bins: bins, capacity: capacity)
         defer { layout.deallocate() }
         var entries = LovaszEntryBuffer()
         defer { entries.deallocate() }
-        let bucketed = entries.reserve(summary.selected)
+        // One slot past the entries takes the writes of unselected lanes.
+        let bucketed = entries.reserve(summary.selected + 1)
         let buckets = layout.buckets
-        // Per part and bucket: the next slot to write (from the layout) and the foreground seen.
-        let foregroundCounts = UnsafeMutablePointer<Int>.allocate(capacity: parts * buckets)
-        foregroundCounts.initialize(repeating: 0, count: parts * buckets)
+        // Per part and bucket (and the trash bucket): the foreground entries written.
+        let foregroundCounts = UnsafeMutablePointer<Int>.allocate(capacity: parts * (buckets + 1))
+        foregroundCounts.initialize(repeating: 0, count: parts * (buckets + 1))
         defer { foregroundCounts.deallocate() }
         parallelFor(parts) { part in
             let range = partRange(part)
-            let next = layout.offsets + part * buckets, foreground = foregroundCounts + part * buckets
+            let next = layout.offsets + part * (buckets + 1), foreground = foregroundCounts + part * (buckets + 1)
             let bucketOf = layout.bucketOfBin
+            let base = set.lowerBound
             _ = classify(range, zeros: nil) { position, keys, mask, foregroundMask in
-                var lanes = mask
-                while lanes != 0 {
-                    let lane = lanes.trailingZeroBitCount
-                    lanes &= lanes &- 1
-                    let key = keys[lane], isForeground = (foregroundMask >> UInt32(lane)) & 1
-                    let bucket = Int(truncatingIfNeeded: bucketOf[Int(truncatingIfNeeded: key >> shift)])
-                    bucketed[next[bucket]] = LovaszEntry.entry(key: key, position: position + lane - set.lowerBound,
-                                                               foreground: isForeground)
-                    next[bucket] += 1
-                    foreground[bucket] += Int(isForeground)
+                // Every lane, branch-free: an unselected lane writes to the trash slot, whose cursor
+                // never advances (the lane loop is unrolled, so no lane-count branch mispredicts).
+                for lane in 0..<8 {
+                    let key = keys[lane]
+                    let isSelected = (mask >> UInt32(lane)) & 1, isForeground = (foregroundMask >> UInt32(lane)) & 1
+                    let binBucket = Int(truncatingIfNeeded: bucketOf[Int(truncatingIfNeeded: key >> shift)])
+                    let bucket = isSelected != 0 ? binBucket : buckets
+                    let slot = next[bucket]
+                    bucketed[slot] = LovaszEntry.entry(key: key, position: position &+ lane &- base, foreground: isForeground)
+                    next[bucket] = slot &+ Int(truncatingIfNeeded: isSelected)
+                    foreground[bucket] &+= Int(truncatingIfNeeded: isForeground)
                 }
             }
         }
@@ -164,7 +167,7 @@ struct LovaszHingeKernel<Target: TargetScalar> {
         var foregroundBefore = [Int](repeating: 0, count: buckets + 1)
         for bucket in 0..<buckets {
             var inBucket = 0
-            for part in 0..<parts { inBucket += foregroundCounts[part * buckets + bucket] }
+            for part in 0..<parts { inBucket += foregroundCounts[part * (buckets + 1) + bucket] }
             foregroundBefore[bucket + 1] = foregroundBefore[bucket] + inBucket
         }
 
@@ -395,9 +398,10 @@ struct LovaszWeights {
 /// Buckets of a large set: consecutive histogram bins grouped so that each bucket holds at most
 /// `capacity` entries, unless one bin alone holds more; and each part's first slot in each bucket.
 struct LovaszBucketLayout {
-    /// Bucket of each bin.
-    let bucketOfBin: UnsafeMutablePointer<UInt32>
-    /// `offsets[part × buckets + bucket]`: where the part's first entry of the bucket goes.
+    /// Bucket of each bin (at most 2¹⁶ buckets: the caller sizes `capacity` for that).
+    let bucketOfBin: UnsafeMutablePointer<UInt16>
+    /// `offsets[part × (buckets + 1) + bucket]`: where the part's first entry of the bucket goes;
+    /// the extra bucket of each part is the trash slot just past the last entry.
     let offsets: UnsafeMutablePointer<Int>
     /// First entry of each bucket, and the total at the end.
     private let starts: [Int]
@@ -416,27 +420,28 @@ struct LovaszBucketLayout {
                 filled = 0
             }
             filled += inBin
-            bucketOfBin[bin] = UInt32(starts.count - 1)
+            bucketOfBin[bin] = UInt16(starts.count - 1)
         }
         starts.append(starts[starts.count - 1] + filled)
         self.starts = starts
-        let buckets = starts.count - 1
-        offsets = .allocate(capacity: parts * buckets)
-        offsets.initialize(repeating: 0, count: parts * buckets)
+        let buckets = starts.count - 1, stride = buckets + 1
+        offsets = .allocate(capacity: parts * stride)
+        offsets.initialize(repeating: 0, count: parts * stride)
         // Count per part and bucket, then lay parts out in order within each bucket (stable).
         for part in 0..<parts {
             for bin in 0..<bins {
-                offsets[part * buckets + Int(bucketOfBin[bin])] += Int(histograms[part * bins + bin])
+                offsets[part * stride + Int(bucketOfBin[bin])] += Int(histograms[part * bins + bin])
             }
         }
         for bucket in 0..<buckets {
             var next = starts[bucket]
             for part in 0..<parts {
-                let inPart = offsets[part * buckets + bucket]
-                offsets[part * buckets + bucket] = next
+                let inPart = offsets[part * stride + bucket]
+                offsets[part * stride + bucket] = next
                 next += inPart
             }
         }
+        for part in 0..<parts { offsets[part * stride + buckets] = starts[buckets] }
     }
 
     /// First entry of `bucket` (the entry count for `buckets`).
