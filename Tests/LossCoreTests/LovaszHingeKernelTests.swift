@@ -130,7 +130,8 @@ import Testing
             input.withUnsafeBufferPointer { input in
                 let kernel = LovaszHingeKernel(input: input.baseAddress!, target: target.baseAddress!, gradient: gradient.baseAddress!,
                                                classes: LovaszTargetClasses(ignoreIndex: ignoreIndex), parallel: true)
-                return kernel.evaluate(0..<input.count, scale: 1)
+                var workspace = LovaszHingeKernel<S>.Workspace()
+                return kernel.evaluate(0..<input.count, scale: 1, workspace: &workspace)
             }
         }
     }

@@ -62,38 +62,48 @@ struct LovaszHingeKernel<Target: TargetScalar> {
         }
     }
 
+    /// Buffers of the small-set path, reused for every set (image) of a request.
+    struct Workspace: ~Copyable {
+        var entries = LovaszEntryBuffer()
+        var scratch = LovaszEntryBuffer()
+        let counters = UnsafeMutablePointer<UInt32>.allocate(capacity: LovaszRadixSort.counterCount)
+
+        deinit {
+            entries.base?.deallocate()
+            scratch.base?.deallocate()
+            counters.deallocate()
+        }
+    }
+
     /// The loss of the set `set` (at most 2³¹ − 1 elements), whose upstream gradient is `scale`,
     /// having written the gradient of every element of the set; `nil` if a target value is neither
     /// 0, 1 nor ignored (the gradient is then partly written).
-    func evaluate(_ set: Range<Int>, scale: Double) -> Double? {
+    func evaluate(_ set: Range<Int>, scale: Double, workspace: inout Workspace) -> Double? {
         let zeros = LovaszZeroGradients(scale: scale)
         if set.count < Self.bucketedThreshold {
-            return evaluateSmall(set, scale: scale, zeros: zeros)
+            return evaluateSmall(set, scale: scale, zeros: zeros, workspace: &workspace)
         }
         return evaluateBucketed(set, scale: scale, zeros: zeros)
     }
 
     // MARK: Small sets: one run
 
-    private func evaluateSmall(_ set: Range<Int>, scale: Double, zeros: LovaszZeroGradients) -> Double? {
-        var entries = LovaszEntryBuffer(), scratch = LovaszEntryBuffer()
-        defer { entries.deallocate(); scratch.deallocate() }
-        let packed = entries.reserve(set.count)
+    private func evaluateSmall(_ set: Range<Int>, scale: Double, zeros: LovaszZeroGradients,
+                               workspace: inout Workspace) -> Double? {
+        // One slot past the elements takes the writes of unselected lanes at the end.
+        let packed = workspace.entries.reserve(set.count + 1)
         var selected = 0
+        let base = set.lowerBound
         let summary = classify(set, zeros: zeros) { position, keys, mask, foreground in
-            var lanes = mask
-            while lanes != 0 {
-                let lane = lanes.trailingZeroBitCount
-                lanes &= lanes &- 1
-                packed[selected] = LovaszEntry.entry(key: keys[lane], position: position + lane - set.lowerBound,
+            // Every lane, branch-free: an unselected lane's entry is overwritten by the next one.
+            for lane in 0..<8 {
+                packed[selected] = LovaszEntry.entry(key: keys[lane], position: position &+ lane &- base,
                                                      foreground: (foreground >> UInt32(lane)) & 1)
-                selected += 1
+                selected &+= Int(truncatingIfNeeded: (mask >> UInt32(lane)) & 1)
             }
         }
         guard !summary.unexpectedTarget else { return nil }
-        let counters = UnsafeMutablePointer<UInt32>.allocate(capacity: LovaszRadixSort.counterCount)
-        defer { counters.deallocate() }
-        let sorted = LovaszRadixSort.sort(packed, count: selected, scratch: &scratch, counters: counters)
+        let sorted = LovaszRadixSort.sort(packed, count: selected, scratch: &workspace.scratch, counters: workspace.counters)
         let weights = LovaszWeights(foregroundTotal: summary.foreground, scale: scale, zeros: zeros,
                                     gradient: gradient + set.lowerBound)
         return weights.apply(sorted, count: selected, rank: 0, foregroundBefore: 0)

@@ -74,10 +74,12 @@ public struct LovaszHingeLoss: Loss {
                 guard let inputBase = input.baseAddress else { return [Double](repeating: 0, count: images) }
                 let kernel = LovaszHingeKernel(input: inputBase, target: targetBase, gradient: gradientBase,
                                                classes: classes, parallel: parallel)
+                var workspace = LovaszHingeKernel<S>.Workspace()
                 var losses: [Double] = []
                 losses.reserveCapacity(images)
                 for image in 0..<images {
-                    guard let loss = kernel.evaluate(image * pixels..<(image + 1) * pixels, scale: upstream[image]) else {
+                    guard let loss = kernel.evaluate(image * pixels..<(image + 1) * pixels, scale: upstream[image],
+                                                     workspace: &workspace) else {
                         return nil
                     }
                     losses.append(loss)
