@@ -7,6 +7,10 @@
 /// piecewise linear, so `d loss / d e_(i) = f'(e_(i)) g_i` — what autograd gives through torch.sort.
 /// Buffers are allocated once per request and reused for every image and class.
 ///
+/// `lovasz_softmax` always runs here; `lovasz_hinge` only for float64 input or target, or a target
+/// that is not a 0/1 mask — float32 input with a 0/1 uint8, bool, int32, int64 or float32 mask
+/// takes ``LovaszHingeKernel``, which is tested against this.
+///
 /// Large sets (``ChunkedSum/parallelThreshold`` positions or more) are selected, filled, sorted and
 /// read back in parallel. Each of those steps either writes disjoint positions or (the sort) has a
 /// unique result, and the Jaccard prefix sums stay sequential, so the bytes equal the sequential ones.

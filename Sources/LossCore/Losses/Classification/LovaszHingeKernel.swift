@@ -6,7 +6,7 @@ import Dispatch
 /// It computes exactly what the reference (``LovaszExtension`` in Double) computes:
 ///
 /// 1. **Classify** (SIMD, eight elements at a time): each element is ignored, background or
-///    foreground — any other target value makes ``evaluate(_:scale:)`` return `nil`, and the
+///    foreground — any other target value makes ``evaluate(_:scale:workspace:)`` return `nil`, and the
 ///    caller falls back to the reference. An element is *selected* if its hinge is positive or
 ///    NaN (e > 0 ⇔ y < 1 for y = x·(2t − 1)). Unselected elements sort after every selected one,
 ///    so they do not move a selected element's rank; their gradient is the reference's
@@ -116,7 +116,7 @@ struct LovaszHingeKernel<Target: TargetScalar> {
         let parts = min(16, max(2, set.count >> 19))
         let partLength = (set.count + parts - 1) / parts
         let partRange = { (part: Int) -> Range<Int> in
-            let start = set.lowerBound + part * partLength
+            let start = min(set.lowerBound + part * partLength, set.upperBound)
             return start..<min(start + partLength, set.upperBound)
         }
         let bins = Self.binCount, shift = Self.binShift

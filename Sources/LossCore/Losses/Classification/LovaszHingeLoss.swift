@@ -1,4 +1,9 @@
 /// Binary Lovász hinge on logits, SMP's `LovaszLoss(mode="binary")`.
+///
+/// float32 input (float16 and bfloat16 compute as float32) with a 0/1 mask read in place runs
+/// ``LovaszHingeKernel`` — a radix sort on the errors' float bits, the gradient written into the
+/// caller's buffer; float64, and any other target, run the Double reference ``LovaszExtension``.
+/// Both give the same gradient bits.
 public struct LovaszHingeLoss: Loss {
     /// Catalog entry.
     public static let descriptor = LossDescriptor(
