@@ -254,7 +254,11 @@ extension JSONParser {
         var sawBool = false
         while true {
             let byte = input[position]
-            if byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-") {
+            if Sink.prefersIntegers, byte &- UInt8(ascii: "0") < 10, let magnitude = scanShortInteger() {
+                // Masks and class indices: a few digits and a separator, without the general scanner.
+                guard sink.append(magnitude: magnitude, negative: false) else { return false }
+                sawNumber = true
+            } else if byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-") {
                 guard let literal = try? scanNumber() else { return false }
                 if Sink.prefersIntegers, literal.integral, !literal.truncated, literal.exponent == 0, literal.significand <= 1 << 53 {
                     guard sink.append(magnitude: literal.significand, negative: literal.negative) else { return false }
@@ -278,6 +282,32 @@ extension JSONParser {
         }
         if Sink.rejectsMixedLiterals && sawNumber && sawBool { return false }
         return true
+    }
+
+    /// A non-negative integer literal of at most 15 digits at `position` (a digit), or `nil` when
+    /// the literal is anything else (a fraction, an exponent, a leading zero, more digits): the
+    /// general scanner then reads it. Leaves `position` after the literal on success.
+    @inline(__always)
+    private mutating func scanShortInteger() -> UInt64? {
+        let base = input.baseAddress!
+        let end = input.count
+        var p = position
+        var value: UInt64 = 0
+        while p < end, case let digit = base[p] &- 0x30, digit < 10 {
+            value = value &* 10 &+ UInt64(digit)
+            p &+= 1
+        }
+        let digits = p &- position
+        // A leading zero (`01`) is the general scanner's to reject; computed without a branch on
+        // the (random) first digit.
+        let leadingZero = (digits > 1 ? 1 : 0) & (base[position] == UInt8(ascii: "0") ? 1 : 0)
+        guard digits <= 15, leadingZero == 0 else { return nil }
+        if p < end {
+            let next = base[p]
+            guard next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else { return nil }
+        }
+        position = p
+        return value
     }
 
     /// `true` or `false` at `position`, or `nil`.

@@ -29,6 +29,62 @@ protocol TensorElementSink {
     func storage() -> Tensor.Storage
 }
 
+/// Growable element storage for the fast parser: `append` is a capacity check and a store (an
+/// `Array` append also calls the runtime's uniqueness check, which costs more than parsing a
+/// mask element). The elements move into the `Array` a ``Tensor`` holds once, at the end.
+struct ElementBuffer<Element> {
+    /// Owns the memory so it is freed however the parse ends.
+    private final class Allocation {
+        var base: UnsafeMutablePointer<Element>
+        init(capacity: Int) { base = .allocate(capacity: capacity) }
+        deinit { base.deallocate() }
+    }
+
+    private let allocation: Allocation
+    private var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = max(capacity, 16)
+        allocation = Allocation(capacity: self.capacity)
+        base = allocation.base
+    }
+
+    /// Room for `additional` more elements.
+    mutating func reserve(_ additional: Int) {
+        if count + additional > capacity { grow(to: count + additional) }
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(to: capacity * 2) }
+        (base + count).initialize(to: element)
+        count &+= 1
+    }
+
+    @inline(never)
+    private mutating func grow(to newCapacity: Int) {
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        grown.moveInitialize(from: base, count: count)
+        allocation.base.deallocate()
+        allocation.base = grown
+        base = grown
+        capacity = newCapacity
+    }
+
+    /// Element `index` (< count).
+    subscript(index: Int) -> Element { base[index] }
+
+    /// The elements as an array (one copy).
+    func array() -> [Element] {
+        Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress!.initialize(from: base, count: count)
+            initialized = count
+        }
+    }
+}
+
 extension TensorElementSink {
     static var prefersIntegers: Bool { false }
     static var rejectsMixedLiterals: Bool { false }
@@ -39,8 +95,8 @@ extension TensorElementSink {
 
 /// `float32` elements.
 struct Float32Sink: TensorElementSink {
-    var values: [Float] = []
-    mutating func reserve(_ count: Int) { values.reserveCapacity(values.count + count) }
+    var values = ElementBuffer<Float>()
+    mutating func reserve(_ count: Int) { values.reserve(count) }
     var count: Int { values.count }
     @inline(__always)
     mutating func append(_ value: Double, integral: Bool) -> Bool {
@@ -49,13 +105,13 @@ struct Float32Sink: TensorElementSink {
     }
     mutating func append(_ flag: Bool) -> Bool { append(flag ? 1 : 0, integral: true) }
     mutating func appendNonFinite(_ value: Double) -> Bool { append(value, integral: false) }
-    func storage() -> Tensor.Storage { .float32(values) }
+    func storage() -> Tensor.Storage { .float32(values.array()) }
 }
 
 /// `float64` elements.
 struct Float64Sink: TensorElementSink {
-    var values: [Double] = []
-    mutating func reserve(_ count: Int) { values.reserveCapacity(values.count + count) }
+    var values = ElementBuffer<Double>()
+    mutating func reserve(_ count: Int) { values.reserve(count) }
     var count: Int { values.count }
     @inline(__always)
     mutating func append(_ value: Double, integral: Bool) -> Bool {
@@ -64,14 +120,14 @@ struct Float64Sink: TensorElementSink {
     }
     mutating func append(_ flag: Bool) -> Bool { append(flag ? 1 : 0, integral: true) }
     mutating func appendNonFinite(_ value: Double) -> Bool { append(value, integral: false) }
-    func storage() -> Tensor.Storage { .float64(values) }
+    func storage() -> Tensor.Storage { .float64(values.array()) }
 }
 
 /// `float16` or `bfloat16` elements: double → float → 16 bits, as the JSONValue path rounds.
 struct HalfSink: TensorElementSink {
-    var values: [UInt16] = []
+    var values = ElementBuffer<UInt16>()
     var brain = false
-    mutating func reserve(_ count: Int) { values.reserveCapacity(values.count + count) }
+    mutating func reserve(_ count: Int) { values.reserve(count) }
     var count: Int { values.count }
     @inline(__always)
     mutating func append(_ value: Double, integral: Bool) -> Bool {
@@ -80,14 +136,14 @@ struct HalfSink: TensorElementSink {
     }
     mutating func append(_ flag: Bool) -> Bool { append(flag ? 1 : 0, integral: true) }
     mutating func appendNonFinite(_ value: Double) -> Bool { append(value, integral: false) }
-    func storage() -> Tensor.Storage { brain ? .bfloat16(values) : .float16(values) }
+    func storage() -> Tensor.Storage { brain ? .bfloat16(values.array()) : .float16(values.array()) }
 }
 
 /// `int64`, `int32` or `uint8` elements: whole values in range, else declined (the JSONValue
 /// path then reports the element, as it always did).
 struct IntegerSink<Integer: FixedWidthInteger & Sendable>: TensorElementSink {
-    var values: [Integer] = []
-    mutating func reserve(_ count: Int) { values.reserveCapacity(values.count + count) }
+    var values = ElementBuffer<Integer>()
+    mutating func reserve(_ count: Int) { values.reserve(count) }
     var count: Int { values.count }
     static var prefersIntegers: Bool { true }
 
@@ -119,7 +175,7 @@ struct IntegerSink<Integer: FixedWidthInteger & Sendable>: TensorElementSink {
     mutating func appendNonFinite(_ value: Double) -> Bool { false }
 
     func storage() -> Tensor.Storage {
-        switch values {
+        switch values.array() {
         case let values as [Int64]: .int64(values)
         case let values as [Int32]: .int32(values)
         case let values as [UInt8]: .uint8(values)
@@ -130,8 +186,8 @@ struct IntegerSink<Integer: FixedWidthInteger & Sendable>: TensorElementSink {
 
 /// `bool` elements: booleans, 0 and 1.
 struct BoolSink: TensorElementSink {
-    var values: [Bool] = []
-    mutating func reserve(_ count: Int) { values.reserveCapacity(values.count + count) }
+    var values = ElementBuffer<Bool>()
+    mutating func reserve(_ count: Int) { values.reserve(count) }
     var count: Int { values.count }
     static var prefersIntegers: Bool { true }
 
@@ -155,7 +211,7 @@ struct BoolSink: TensorElementSink {
 
     mutating func appendNonFinite(_ value: Double) -> Bool { false }
 
-    func storage() -> Tensor.Storage { .bool(values) }
+    func storage() -> Tensor.Storage { .bool(values.array()) }
 }
 
 /// The dtype `torch.tensor` would pick (``FlatElements/inferredDType``): integers are kept as
@@ -163,12 +219,12 @@ struct BoolSink: TensorElementSink {
 /// becomes `float32` (each integer through its exact double, as the JSONValue path rounds).
 /// Booleans alone make `bool`.
 struct InferringSink: TensorElementSink {
-    var integers: [Int64] = []
-    var floats: [Float] = []
+    var integers = ElementBuffer<Int64>()
+    var floats = ElementBuffer<Float>(capacity: 0)
     var isFloat = false
     var allBool = true
     mutating func reserve(_ count: Int) {
-        if isFloat { floats.reserveCapacity(floats.count + count) } else { integers.reserveCapacity(integers.count + count) }
+        if isFloat { floats.reserve(count) } else { integers.reserve(count) }
     }
     var count: Int { isFloat ? floats.count : integers.count }
     static var prefersIntegers: Bool { true }
@@ -220,15 +276,15 @@ struct InferringSink: TensorElementSink {
     private mutating func becomeFloat() {
         guard !isFloat else { return }
         isFloat = true
-        floats.reserveCapacity(integers.capacity)
-        for value in integers { floats.append(Float(Double(value))) }
-        integers = []
+        floats.reserve(integers.capacity)
+        for index in 0..<integers.count { floats.append(Float(Double(integers[index]))) }
+        integers = ElementBuffer(capacity: 0)
     }
 
     func storage() -> Tensor.Storage {
-        if isFloat { return .float32(floats) }
-        if integers.isEmpty { return .float32([]) }
-        if allBool { return .bool(integers.map { $0 == 1 }) }
-        return .int64(integers)
+        if isFloat { return .float32(floats.array()) }
+        if integers.count == 0 { return .float32([]) }
+        if allBool { return .bool((0..<integers.count).map { integers[$0] == 1 }) }
+        return .int64(integers.array())
     }
 }
