@@ -73,7 +73,10 @@ extension JSONParser {
         }
     }
 
-    mutating func parseObject() throws(JSONParseError) -> JSONValue {
+    /// Parses an object at `position`.
+    /// - Parameter tensorFields: For the top-level object of a ``JSONTensorDocument`` only: members
+    ///   with these names are parsed as tensors into ``tensorSlots`` and stored as `null`.
+    mutating func parseObject(tensorFields: [String: DTypeDefault]? = nil) throws(JSONParseError) -> JSONValue {
         try enterContainer()
         defer { depth -= 1 }
         position += 1
@@ -100,7 +103,13 @@ extension JSONParser {
                                      "expected ':' after key \"\(key)\", found \(describeByte(at: position))")
             }
             position += 1
-            let value = try parseValue()
+            let value: JSONValue
+            if let tensorFields, let dtypeDefault = tensorFields[key] {
+                tensorSlots[key] = try parseTensorMember(dtypeDefault: dtypeDefault)
+                value = .null
+            } else {
+                value = try parseValue()
+            }
             if object.count >= Self.linearKeyCheckLimit {
                 if seenKeys == nil { seenKeys = Set(object.keys) }
                 guard seenKeys?.insert(key).inserted ?? true else { throw duplicate(key, at: keyOffset) }

@@ -15,6 +15,8 @@ public struct JSONParser {
     var depth = 0
     /// Fetched once per parse so the number hot path does not go through the lazy global.
     let powers: PowersOfFive
+    /// Tensor members of the top-level object, when parsing a ``JSONTensorDocument``.
+    var tensorSlots: [String: TensorSlot] = [:]
 
     init(input: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.input = input
@@ -50,12 +52,19 @@ public struct JSONParser {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    /// Parses the whole input as one value.
+    /// - Parameter tensorFields: See ``parseObject(tensorFields:)``; applies when the document is an object.
+    mutating func parseDocument(tensorFields: [String: DTypeDefault]? = nil) throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         guard position < input.count else {
             throw JSONParseError(.unexpectedEnd, at: position, "empty document, expected a JSON value")
         }
-        let value = try parseValue()
+        let value: JSONValue
+        if let tensorFields, input[position] == UInt8(ascii: "{") {
+            value = try parseObject(tensorFields: tensorFields)
+        } else {
+            value = try parseValue()
+        }
         skipWhitespace()
         guard position == input.count else {
             throw JSONParseError(.trailingData, at: position, "unexpected \(describeByte(at: position)) after the JSON value")

@@ -48,7 +48,8 @@ struct FlatElements {
             guard depth == shape.count - 1 else {
                 throw TensorDecodingError(field: field, "ragged nested array at depth \(depth + 1): expected arrays but found numbers")
             }
-            values.append(contentsOf: numbers)
+            // A flat array shares the parsed doubles instead of copying them.
+            if values.isEmpty { values = numbers } else { values.append(contentsOf: numbers) }
             allBool = false
             allIntegral = allIntegral && integral
         case .array(let elements):

@@ -10,7 +10,7 @@ if CommandLine.arguments.dropFirst().first == "exhaustive-float32" {
     exit(0)
 }
 
-// `codec-bench print` or `codec-bench parse` runs only that half (for profiling).
+// `codec-bench print`, `codec-bench parse` or `codec-bench mask` runs only that part (for profiling).
 let only = CommandLine.arguments.dropFirst().first
 var random = SplitMix64(seed: 20_260_501)
 let inputs = Workload.inputs(&random)
@@ -23,6 +23,16 @@ print("| benchmark | text | median | MB/s (median) | MB/s (best) |")
 print("|---|--:|--:|--:|--:|")
 
 // Parsing through the JSONValue tree, then decoding (the API LossService uses today).
+if only == "mask" {
+    var maskRandom = SplitMix64(seed: maskSeed)
+    let maskText = Workload.maskText(&maskRandom)
+    let maskDocument = Workload.wrapped(#"{"target": "#, maskText, "}")
+    report("parse 0/1 mask `{\"target\": [...]}` → int64, inferred (JSONTensorDocument)", bytes: maskDocument.count, timeSeconds {
+        let document = try! JSONTensorDocument(parsing: maskDocument, tensorFields: ["target": .inferred])
+        sink &+= try! document.tensor("target")!.count
+    })
+    exit(0)
+}
 if only != "print" {
 var maskRandom = SplitMix64(seed: maskSeed)
 let inputText = Workload.pythonText(inputs)
@@ -41,6 +51,26 @@ report("parse 0/1 mask `{\"dtype\": \"uint8\"}` → uint8 (JSONParser.parse + de
     sink &+= tensor.count
 })
 
+
+// Parsing straight into the tensor's storage: a request-shaped document with JSONTensorDocument.
+let inputDocument = Workload.wrapped(#"{"input": "#, inputText, "}")
+report("parse float32 `{\"input\": [...]}` (JSONTensorDocument, direct)", bytes: inputDocument.count, timeSeconds {
+    let document = try! JSONTensorDocument(parsing: inputDocument, tensorFields: ["input": .float32])
+    precondition(document.wasParsedDirectly("input"))
+    sink &+= try! document.tensor("input")!.count
+})
+let maskDocument = Workload.wrapped(#"{"target": "#, maskText, "}")
+report("parse 0/1 mask `{\"target\": [...]}` → int64, inferred (JSONTensorDocument)", bytes: maskDocument.count, timeSeconds {
+    let document = try! JSONTensorDocument(parsing: maskDocument, tensorFields: ["target": .inferred])
+    precondition(document.wasParsedDirectly("target"))
+    sink &+= try! document.tensor("target")!.count
+})
+let maskObjectDocument = Workload.wrapped(#"{"target": "#, maskObject, "}")
+report("parse 0/1 mask `{\"dtype\": \"uint8\"}` → uint8 (JSONTensorDocument)", bytes: maskObjectDocument.count, timeSeconds {
+    let document = try! JSONTensorDocument(parsing: maskObjectDocument, tensorFields: ["target": .inferred])
+    precondition(document.wasParsedDirectly("target"))
+    sink &+= try! document.tensor("target")!.count
+})
 }
 
 // Printing a float32 gradient the way JSONLossResponse does.
