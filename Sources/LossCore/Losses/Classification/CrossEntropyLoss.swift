@@ -29,12 +29,34 @@ public struct CrossEntropyLoss: Loss {
         labelSmoothing = parameters.double("label_smoothing")
     }
 
-    /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
-    /// float64 evaluation.
-    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
+    /// float32 evaluation (the SIMD path where it applies), gradient in a fresh array.
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try compute(batch, gradient: gradient) }
+    }
 
-    private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
+    /// float64 evaluation: the scalar reference path.
+    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try reference(batch) }
+
+    /// float32 evaluation into the caller's buffer: class-index targets without label smoothing
+    /// take the SIMD kernel (``SoftmaxCrossEntropy/evaluateIndices(_:layout:target:ignoreIndex:gradOutput:gradient:)``),
+    /// everything else the reference path, copied.
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        let layout = try ClassLayout(shape: batch.shape)
+        let weights = try ClassWeights.read(batch.weight, classes: layout.classes)
+        let kernel = SoftmaxCrossEntropy(classWeights: weights, classes: layout.classes,
+                                         labelSmoothing: labelSmoothing, reduction: reduction)
+        if let value = try kernel.evaluateIndices(batch.input, layout: layout, target: batch.target, ignoreIndex: ignoreIndex,
+                                                  gradOutput: batch.gradOutput, gradient: gradient) {
+            return value
+        }
+        let output = try reference(batch)
+        _ = gradient.initialize(fromContentsOf: output.grad)
+        return LossValue(loss: output.loss, lossShape: output.lossShape)
+    }
+
+    /// The scalar path (Double math): float64 inputs, the float32 cases the SIMD kernel leaves,
+    /// and the reference the SIMD kernel is tested against.
+    func reference<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
         let layout = try ClassLayout(shape: batch.shape)
         let weights = try ClassWeights.read(batch.weight, classes: layout.classes)
         let target = try ClassTarget.read(batch.target, layout: layout, inputShape: batch.shape,
