@@ -37,36 +37,65 @@ public struct SoftmaxFocalLoss: Loss {
         ignoreIndex = parameters.int("ignore_index")
     }
 
-    /// float32 evaluation.
-    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> { try run(batch) }
-    /// float64 evaluation.
-    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
+    /// float32 evaluation (the SIMD path where it applies), gradient in a fresh array.
+    public func compute(_ batch: LossBatch<Float>) throws(LossError) -> LossOutput<Float> {
+        try LossOutput.filling(count: batch.input.count) { (gradient) throws(LossError) in try compute(batch, gradient: gradient) }
+    }
 
-    private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
-        guard batch.shape.count >= 2 else {
-            throw LossError(.invalidTensor, "'input' must have shape (N, C, d…), got \(batch.shape)", field: "input")
+    /// float64 evaluation: the scalar reference path.
+    public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try reference(batch) }
+
+    /// float32 evaluation into the caller's buffer: the SIMD kernel
+    /// (``evaluateIndices(_:layout:weights:gradient:)``) where it applies, else the reference path, copied.
+    public func compute(_ batch: LossBatch<Float>, gradient: UnsafeMutableBufferPointer<Float>) throws(LossError) -> LossValue<Float> {
+        try Self.checkRank(batch.shape)
+        let layout = try ClassLayout(shape: batch.shape)
+        let weights = try ClassWeights.read(batch.weight, classes: layout.classes)
+        if let value = try evaluateIndices(batch, layout: layout, weights: weights, gradient: gradient) { return value }
+        let output = try reference(batch)
+        _ = gradient.initialize(fromContentsOf: output.grad)
+        return LossValue(loss: output.loss, lossShape: output.lossShape)
+    }
+
+    private static func checkRank(_ shape: [Int]) throws(LossError) {
+        guard shape.count >= 2 else {
+            throw LossError(.invalidTensor, "'input' must have shape (N, C, d…), got \(shape)", field: "input")
         }
+    }
+
+    /// a_c = α_c w_c.
+    func factor(_ c: Int, _ weights: [Double]?) -> Double {
+        let balance = alpha.map { c == 0 ? 1 - $0 : $0 } ?? 1
+        return balance * (weights?[c] ?? 1)
+    }
+
+    /// What the reduced loss divides the sum of the item losses by.
+    func divisor(count: Int, shape: [Int], inner: Int) -> Double {
+        // MONAI's sum averages over d…; a rank-2 input averages over everything (torch's mean(dim=[])).
+        switch reduction {
+        case .mean: Double(count)
+        case .sum: shape.count == 2 ? Double(count) : Double(inner)
+        default: 1.0
+        }
+    }
+
+    /// The scalar path (Double math): float64 inputs, the float32 cases the SIMD kernel leaves,
+    /// and the reference the SIMD kernel is tested against.
+    func reference<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
+        try Self.checkRank(batch.shape)
         let layout = try ClassLayout(shape: batch.shape)
         let weights = try ClassWeights.read(batch.weight, classes: layout.classes)
         guard case .indices(let classIndex) = try ClassTarget.read(
             batch.target, layout: layout, inputShape: batch.shape, ignoreIndex: ignoreIndex, allowsProbabilities: false)
         else { preconditionFailure("probabilities were refused") }
-        let input = batch.input, gamma = gamma, alpha = alpha
-        func factor(_ c: Int) -> Double {
-            let balance = alpha.map { c == 0 ? 1 - $0 : $0 } ?? 1
-            return balance * (weights?[c] ?? 1)
-        }
+        let input = batch.input, gamma = gamma
+        func factor(_ c: Int) -> Double { self.factor(c, weights) }
         var grad = [T](repeating: 0, count: input.count)
         var loss = reduction == .none ? [T](repeating: 0, count: input.count) : []
         let perElement: [T]? = reduction == .none
             ? try ElementwiseReduction.elementGradOutput(batch.gradOutput, shape: batch.shape) : nil
         let upstream = reduction == .none ? 1 : try ElementwiseReduction.scalarGradOutput(batch.gradOutput)
-        // MONAI's sum averages over d…; a rank-2 input averages over everything (torch's mean(dim=[])).
-        let divisor = switch reduction {
-        case .mean: Double(input.count)
-        case .sum: batch.shape.count == 2 ? Double(input.count) : Double(layout.inner)
-        default: 1.0
-        }
+        let divisor = self.divisor(count: input.count, shape: batch.shape, inner: layout.inner)
         let total = input.withUnsafeBufferPointer { x in
             grad.withUnsafeMutableBufferPointer { gradOut in
                 loss.withUnsafeMutableBufferPointer { lossOut in
