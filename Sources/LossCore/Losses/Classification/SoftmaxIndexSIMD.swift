@@ -115,7 +115,7 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
         if classes == 8 {
             withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 8) { scratch in
                 while i &+ 8 <= range.upperBound {
-                    let loss = blockOf8(i, labels: S.vector(t, i), itemScale: itemScale(i, 8), scratch: scratch.baseAddress!)
+                    let loss = blockOf8(i, labels: SoftmaxLanes.labels(t, i), itemScale: itemScale(i, 8), scratch: scratch.baseAddress!)
                     if let lossOut { SoftmaxLanes.store(loss, lossOut + i, count: 8) }
                     sum += SIMD8<Double>(loss)
                     i &+= 8
@@ -124,7 +124,7 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
         }
         while i < range.upperBound {
             let count = Swift.min(8, range.upperBound &- i)
-            let labels = count == 8 ? S.vector(t, i) : S.partial(t, i, count: count, padding: -1)
+            let labels = count == 8 ? SoftmaxLanes.labels(t, i) : S.partial(t, i, count: count, padding: -1)
             let loss = lanes(input + i &* classes, gradient + i &* classes, itemStride: classes, classStride: 1,
                              count: count, labels: labels, itemScale: itemScale(i, count))
             if let lossOut { SoftmaxLanes.store(loss, lossOut + i, count: count) }
@@ -146,7 +146,7 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
             let offset = image &* (classes &- 1) &* inner
             while i < end {
                 let count = Swift.min(8, end &- i)
-                let labels = count == 8 ? S.vector(t, i) : S.partial(t, i, count: count, padding: -1)
+                let labels = count == 8 ? SoftmaxLanes.labels(t, i) : S.partial(t, i, count: count, padding: -1)
                 let loss = lanes(input + (offset &+ i), gradient + (offset &+ i), itemStride: 1, classStride: inner,
                                  count: count, labels: labels, itemScale: itemScale(i, count))
                 if let lossOut { SoftmaxLanes.store(loss, lossOut + i, count: count) }
@@ -334,6 +334,33 @@ enum SoftmaxLanes {
     /// Lane-wise max (a NaN in `b` is passed over; one in `a` stays).
     @inline(__always)
     static func max(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+
+    /// Eight class indices from `t + i` as float32, exactly (valid indices are below 2²²).
+    ///
+    /// int32 and byte targets are widened with bit tricks: the stdlib's generic SIMD conversions,
+    /// which ``TargetScalar`` uses, are not always inlined into a kernel this size and then run
+    /// lane by lane through a call.
+    @inline(__always)
+    static func labels<S: TargetScalar>(_ t: UnsafePointer<S>, _ i: Int) -> SIMD8<Float> {
+        let magic = SIMD8<UInt32>(repeating: 0x4B00_0000)  // 2²³ as a float, low mantissa bits free
+        if S.self == Int32.self {
+            // v = hi·2¹⁶ + lo with both halves exact through the 2²³ magic; one rounding at the end.
+            let v = UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Int32>.self)
+            let low = unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0xFFFF | magic, to: SIMD8<Float>.self) - 0x1p23
+            let high = unsafeBitCast(unsafeBitCast((v &>> 16) &+ 0x8000, to: SIMD8<UInt32>.self) | magic, to: SIMD8<Float>.self)
+                - (0x1p23 + 0x8000)
+            return high * 0x1p16 + low
+        }
+        if S.self == UInt8.self || S.self == Bool.self {
+            let p = UnsafeRawPointer(t + i)
+            let bytes = SIMD8<UInt32>(UInt32(p.load(fromByteOffset: 0, as: UInt8.self)), UInt32(p.load(fromByteOffset: 1, as: UInt8.self)),
+                                      UInt32(p.load(fromByteOffset: 2, as: UInt8.self)), UInt32(p.load(fromByteOffset: 3, as: UInt8.self)),
+                                      UInt32(p.load(fromByteOffset: 4, as: UInt8.self)), UInt32(p.load(fromByteOffset: 5, as: UInt8.self)),
+                                      UInt32(p.load(fromByteOffset: 6, as: UInt8.self)), UInt32(p.load(fromByteOffset: 7, as: UInt8.self)))
+            return unsafeBitCast(bytes | magic, to: SIMD8<Float>.self) - 0x1p23
+        }
+        return S.vector(t, i)
+    }
 
     /// Lanes `0..<count`.
     @inline(__always)
