@@ -306,3 +306,26 @@ func agreesWithFloor(_ actual: [Double], _ expected: [Double], relative: Double 
         }
     }
 }
+
+extension SoftmaxIndexSIMDTests {
+    @Test("a NaN logit in an ignored item leaves that item's gradient zero and the loss finite",
+          arguments: [[16, 8], [2, 8, 9]])
+    func nanInIgnoredItem(_ shape: [Int]) throws {
+        let count = shape.reduce(1, *), items = count / 8
+        var logits = (0..<count).map { Float($0 % 7) * 0.25 }
+        logits[2 * (shape.count == 2 ? 8 : 1)] = .nan   // item 2, class 0 (row layout) / pixel 2 of image 0
+        var labels = (0..<items).map { Int64($0 % 8) }
+        labels[2] = -100
+        let itemShape = shape.count == 2 ? [shape[0]] : [shape[0], shape[2]]
+        let inputs = LossInputs(input: try Tensor(shape: shape, float32: logits),
+                                target: try Tensor(shape: itemShape, storage: .int64(labels)))
+        for loss in [CrossEntropyLoss.self, SoftmaxFocalLoss.self] as [any Loss.Type] {
+            let result = try LossRegistry.standard.evaluate(loss, parameters: [:], inputs: inputs)
+            #expect(try #require(result.loss.scalarValue).isFinite)
+            let grad: [Float] = result.grad.values()
+            #expect(grad.allSatisfy { $0.isFinite })
+            let stride = shape.count == 2 ? 1 : shape[2], base = shape.count == 2 ? 2 * 8 : 2
+            for c in 0..<8 { #expect(grad[base + c * stride] == 0) }
+        }
+    }
+}

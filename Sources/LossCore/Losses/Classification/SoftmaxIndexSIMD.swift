@@ -189,14 +189,16 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
             SoftmaxLanes.store(e, g + c &* classStride, stride: itemStride, count: count)
             sums.add(v, e, max: m, isTarget: labels .== Float(c), factor: factors?[c])
         }
-        let (loss, coefficient, yTerm) = finish(sums, max: m, valid: valid, itemScale: itemScale)
-        for c in 0..<classes {
-            let p = g + c &* classStride
-            let e = SoftmaxLanes.load(UnsafePointer(p), stride: itemStride, count: count, padding: 0)
-            let out = (e * coefficient).replacing(with: yTerm, where: labels .== Float(c)).replacing(with: 0, where: .!valid)
-            SoftmaxLanes.store(out, p, stride: itemStride, count: count)
+        let out = finish(sums, max: m, valid: valid, itemScale: itemScale)
+        @inline(__always) func write(finite: Bool) {
+            for c in 0..<classes {
+                let p = g + c &* classStride
+                let e = SoftmaxLanes.load(UnsafePointer(p), stride: itemStride, count: count, padding: 0)
+                SoftmaxLanes.store(out.gradient(e, c, labels: labels, finite: finite, valid: valid), p, stride: itemStride, count: count)
+            }
         }
-        return loss
+        if out.finite { write(finite: true) } else { write(finite: false) }
+        return out.loss
     }
 
     /// Eight contiguous rows of eight classes from row `first`, transposed in registers so that
@@ -218,19 +220,20 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
             scratch[c] = e
             sums.add(v, e, max: m, isTarget: labels .== Float(c), factor: factors?[c])
         }
-        let (loss, coefficient, yTerm) = finish(sums, max: m, valid: valid, itemScale: itemScale)
-        for c in 0..<8 {
-            scratch[c] = (scratch[c] * coefficient).replacing(with: yTerm, where: labels .== Float(c)).replacing(with: 0, where: .!valid)
+        let out = finish(sums, max: m, valid: valid, itemScale: itemScale)
+        if out.finite {
+            for c in 0..<8 { scratch[c] = out.gradient(scratch[c], c, labels: labels, finite: true, valid: valid) }
+        } else {
+            for c in 0..<8 { scratch[c] = out.gradient(scratch[c], c, labels: labels, finite: false, valid: valid) }
         }
         Block8(UnsafeRawPointer(scratch)).transposed().store(g)
-        return loss
+        return out.loss
     }
 
-    /// From the sums of eight items: their losses (0 where not `valid`), the factor `k` with
-    /// gradient k·e_c off the target, and the gradient at the target.
+    /// From the sums of eight items: their losses and how to write their gradients.
     @inline(__always)
     private func finish(_ sums: SoftmaxSums, max m: SIMD8<Float>, valid: SIMDMask<SIMD8<Int32>>, itemScale: SIMD8<Float>)
-        -> (loss: SIMD8<Float>, coefficient: SIMD8<Float>, yTerm: SIMD8<Float>) {
+        -> SoftmaxOutput {
         let spare = sums.others + (sums.ties - 1)
         let inverse = 1 / (1 + spare)
         let q = sums.hit * inverse
@@ -238,9 +241,31 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
         let ce = VectorMath.log1p(spare) + (m - sums.logit)
         let (loss, alpha) = math(ce: ce, q: q, miss: miss, factor: sums.factor)
         let slope = itemScale * alpha
-        return (loss.replacing(with: 0, where: .!valid),
-                (slope * inverse).replacing(with: 0, where: .!valid),
-                (-(slope * miss)).replacing(with: 0, where: .!valid))
+        // A NaN or +inf logit anywhere makes s' NaN; only then can e·0 leave a NaN in an ignored lane.
+        let total = spare.lowHalf + spare.highHalf
+        return SoftmaxOutput(loss: loss.replacing(with: 0, where: .!valid),
+                             coefficient: (slope * inverse).replacing(with: 0, where: .!valid),
+                             yTerm: (-(slope * miss)).replacing(with: 0, where: .!valid),
+                             finite: !(total[0] + total[1] + total[2] + total[3]).isNaN)
+    }
+}
+
+/// The per-item results of ``SoftmaxIndexSIMD``'s item math for eight items.
+struct SoftmaxOutput {
+    /// The item losses, 0 in lanes not valid.
+    var loss: SIMD8<Float>
+    /// k with gradient k·e_c off the target class (0 in lanes not valid).
+    var coefficient: SIMD8<Float>
+    /// The gradient at the target class (0 in lanes not valid).
+    var yTerm: SIMD8<Float>
+    /// Whether every exponential was finite: then k·e is already 0 wherever k is.
+    var finite: Bool
+
+    /// The gradient of class `c` from its exponentials `e`.
+    @inline(__always)
+    func gradient(_ e: SIMD8<Float>, _ c: Int, labels: SIMD8<Float>, finite: Bool, valid: SIMDMask<SIMD8<Int32>>) -> SIMD8<Float> {
+        let g = (e * coefficient).replacing(with: yTerm, where: labels .== Float(c))
+        return finite ? g : g.replacing(with: 0, where: .!valid)
     }
 }
 
