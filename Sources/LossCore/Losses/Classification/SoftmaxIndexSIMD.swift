@@ -201,18 +201,17 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
         return out.loss
     }
 
-    /// Eight contiguous rows of eight classes from row `first`, transposed in registers so that
-    /// lanes are rows, then computed as ``lanes(_:_:itemStride:classStride:count:labels:itemScale:)``.
-    /// `scratch` (eight vectors) holds the transposed logits, then their exponentials, so that
-    /// only one class vector is live at a time in the class loop.
+    /// Eight contiguous rows of eight classes from row `first`, transposed into `scratch` (eight
+    /// vectors, one per class, lanes = rows), computed as
+    /// ``lanes(_:_:itemStride:classStride:count:labels:itemScale:)`` does, and transposed back
+    /// into the gradient. The scratch holds the logits, then their exponentials, then the gradient.
     @inline(__always)
     private func blockOf8(_ first: Int, labels: SIMD8<Float>, itemScale: SIMD8<Float>,
                           scratch: UnsafeMutablePointer<SIMD8<Float>>) -> SIMD8<Float> {
-        let x = UnsafeRawPointer(input + first &* 8), g = UnsafeMutableRawPointer(gradient + first &* 8)
         let valid = validLanes(labels, count: 8)
-        let columns = Block8(x).transposed()
-        columns.store(UnsafeMutableRawPointer(scratch))
-        let m = columns.max()
+        SoftmaxLanes.transpose8(UnsafeRawPointer(input + first &* 8), into: UnsafeMutableRawPointer(scratch))
+        var m = scratch[0]
+        for c in 1..<8 { m = SoftmaxLanes.max(m, scratch[c]) }
         var sums = SoftmaxSums(factors == nil)
         for c in 0..<8 {
             let v = scratch[c]
@@ -226,7 +225,7 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
         } else {
             for c in 0..<8 { scratch[c] = out.gradient(scratch[c], c, labels: labels, finite: false, valid: valid) }
         }
-        Block8(UnsafeRawPointer(scratch)).transposed().store(g)
+        SoftmaxLanes.transpose8(UnsafeRawPointer(scratch), into: UnsafeMutableRawPointer(gradient + first &* 8))
         return out.loss
     }
 
@@ -299,60 +298,6 @@ struct SoftmaxSums {
     }
 }
 
-/// An 8 × 8 block of floats, one row per vector.
-struct Block8 {
-    var v0, v1, v2, v3, v4, v5, v6, v7: SIMD8<Float>
-
-    @inline(__always)
-    init(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: SIMD8<Float>,
-         _ v4: SIMD8<Float>, _ v5: SIMD8<Float>, _ v6: SIMD8<Float>, _ v7: SIMD8<Float>) {
-        (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6, self.v7) = (v0, v1, v2, v3, v4, v5, v6, v7)
-    }
-
-    /// Eight rows of eight floats from `p`.
-    @inline(__always)
-    init(_ p: UnsafeRawPointer) {
-        self.init(p.loadUnaligned(fromByteOffset: 0, as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                  p.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self),
-                  p.loadUnaligned(fromByteOffset: 128, as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 160, as: SIMD8<Float>.self),
-                  p.loadUnaligned(fromByteOffset: 192, as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 224, as: SIMD8<Float>.self))
-    }
-
-    /// Stores the rows at `p`.
-    @inline(__always)
-    func store(_ p: UnsafeMutableRawPointer) {
-        p.storeBytes(of: v0, toByteOffset: 0, as: SIMD8<Float>.self)
-        p.storeBytes(of: v1, toByteOffset: 32, as: SIMD8<Float>.self)
-        p.storeBytes(of: v2, toByteOffset: 64, as: SIMD8<Float>.self)
-        p.storeBytes(of: v3, toByteOffset: 96, as: SIMD8<Float>.self)
-        p.storeBytes(of: v4, toByteOffset: 128, as: SIMD8<Float>.self)
-        p.storeBytes(of: v5, toByteOffset: 160, as: SIMD8<Float>.self)
-        p.storeBytes(of: v6, toByteOffset: 192, as: SIMD8<Float>.self)
-        p.storeBytes(of: v7, toByteOffset: 224, as: SIMD8<Float>.self)
-    }
-
-    /// The block's 64 floats, row-major, split into evens then odds: index bits (b5…b0) move to
-    /// (b0 b5…b1). Three of these rotate row and column bits past each other: the transpose.
-    @inline(__always)
-    func unzipped() -> Block8 {
-        Block8(SIMD8<Float>(lowHalf: v0.evenHalf, highHalf: v1.evenHalf), SIMD8<Float>(lowHalf: v2.evenHalf, highHalf: v3.evenHalf),
-               SIMD8<Float>(lowHalf: v4.evenHalf, highHalf: v5.evenHalf), SIMD8<Float>(lowHalf: v6.evenHalf, highHalf: v7.evenHalf),
-               SIMD8<Float>(lowHalf: v0.oddHalf, highHalf: v1.oddHalf), SIMD8<Float>(lowHalf: v2.oddHalf, highHalf: v3.oddHalf),
-               SIMD8<Float>(lowHalf: v4.oddHalf, highHalf: v5.oddHalf), SIMD8<Float>(lowHalf: v6.oddHalf, highHalf: v7.oddHalf))
-    }
-
-    /// The transposed block: vector c holds column c.
-    @inline(__always)
-    func transposed() -> Block8 { unzipped().unzipped().unzipped() }
-
-    /// The lane-wise max of the eight vectors.
-    @inline(__always)
-    func max() -> SIMD8<Float> {
-        SoftmaxLanes.max(SoftmaxLanes.max(SoftmaxLanes.max(v0, v1), SoftmaxLanes.max(v2, v3)),
-                         SoftmaxLanes.max(SoftmaxLanes.max(v4, v5), SoftmaxLanes.max(v6, v7)))
-    }
-}
-
 /// Small lane helpers of ``SoftmaxIndexSIMD``. Types are spelled out: an unannotated `SIMD8()`
 /// can make the type checker pick the stdlib's generic lane-by-lane operators.
 enum SoftmaxLanes {
@@ -385,6 +330,31 @@ enum SoftmaxLanes {
             return unsafeBitCast(bytes | magic, to: SIMD8<Float>.self) - 0x1p23
         }
         return S.vector(t, i)
+    }
+
+    /// Transposes the 8 × 8 floats at `source` (row-major, rows 32 bytes apart) into `destination`,
+    /// as four 4 × 4 blocks of unpack shuffles.
+    @inline(__always)
+    static func transpose8(_ source: UnsafeRawPointer, into destination: UnsafeMutableRawPointer) {
+        transpose4(source, destination, from: 0, to: 0)
+        transpose4(source, destination, from: 16, to: 128)
+        transpose4(source, destination, from: 128, to: 16)
+        transpose4(source, destination, from: 144, to: 144)
+    }
+
+    /// The 4 × 4 block at byte `from` of `source`, transposed to byte `to` of `destination` (rows 32 bytes apart).
+    @inline(__always)
+    static func transpose4(_ source: UnsafeRawPointer, _ destination: UnsafeMutableRawPointer, from: Int, to: Int) {
+        let a = source.loadUnaligned(fromByteOffset: from, as: SIMD4<Float>.self)
+        let b = source.loadUnaligned(fromByteOffset: from + 32, as: SIMD4<Float>.self)
+        let c = source.loadUnaligned(fromByteOffset: from + 64, as: SIMD4<Float>.self)
+        let d = source.loadUnaligned(fromByteOffset: from + 96, as: SIMD4<Float>.self)
+        let ab01 = SIMD4<Float>(a[0], b[0], a[1], b[1]), cd01 = SIMD4<Float>(c[0], d[0], c[1], d[1])
+        let ab23 = SIMD4<Float>(a[2], b[2], a[3], b[3]), cd23 = SIMD4<Float>(c[2], d[2], c[3], d[3])
+        destination.storeBytes(of: SIMD4<Float>(lowHalf: ab01.lowHalf, highHalf: cd01.lowHalf), toByteOffset: to, as: SIMD4<Float>.self)
+        destination.storeBytes(of: SIMD4<Float>(lowHalf: ab01.highHalf, highHalf: cd01.highHalf), toByteOffset: to + 32, as: SIMD4<Float>.self)
+        destination.storeBytes(of: SIMD4<Float>(lowHalf: ab23.lowHalf, highHalf: cd23.lowHalf), toByteOffset: to + 64, as: SIMD4<Float>.self)
+        destination.storeBytes(of: SIMD4<Float>(lowHalf: ab23.highHalf, highHalf: cd23.highHalf), toByteOffset: to + 96, as: SIMD4<Float>.self)
     }
 
     /// Lanes `0..<count`.
