@@ -98,8 +98,9 @@ enum FloatPrinter {
         let e = decimal.exponent &+ count &- 1
         if e < -4 || forceExponential {
             // d.ddde±XX: the digits one place right, then the first moved left over the point.
-            writeDigits(digits, count: count, maxDigits: maxDigits, to: p + 1)
-            p[0] = p[1]
+            // (The first digit comes back in a register: reading it from memory right after the
+            // wide stores would wait on them.)
+            p[0] = writeDigits(digits, count: count, maxDigits: maxDigits, to: p + 1)
             if count > 1 {
                 p[1] = UInt8(ascii: ".")
                 p += count &+ 1
@@ -130,12 +131,12 @@ enum FloatPrinter {
             UnsafeMutableRawPointer(p).storeBytes(of: 0x3030_3030_3030_3030 as UInt64, as: UInt64.self)
             p[1] = UInt8(ascii: ".")
             p += 1 &- e
-            writeDigits(digits, count: count, maxDigits: maxDigits, to: p)
+            _ = writeDigits(digits, count: count, maxDigits: maxDigits, to: p)
             return p + count - out
         }
         if e &+ 1 < count {
             // ddd.ddd: the digits one place right, then the integer part moved left over the point.
-            writeDigits(digits, count: count, maxDigits: maxDigits, to: p + 1)
+            _ = writeDigits(digits, count: count, maxDigits: maxDigits, to: p + 1)
             for index in 0...e { p[index] = p[index &+ 1] }
             p[e &+ 1] = UInt8(ascii: ".")
             return p + count + 1 - out
@@ -158,7 +159,9 @@ enum FloatPrinter {
     /// Writes exactly `count` decimal digits of `value` at `out`: at most 9 (a float's) with
     /// one eight-digit word, else up to 20.
     @inline(always)
-    static func writeDigits(_ value: UInt64, count: Int, maxDigits: Int, to out: UnsafeMutablePointer<UInt8>) {
+    /// - Returns: The first digit's character.
+    @discardableResult
+    static func writeDigits(_ value: UInt64, count: Int, maxDigits: Int, to out: UnsafeMutablePointer<UInt8>) -> UInt8 {
         guard maxDigits <= 9 else { return writeDigits(value, count: count, to: out) }
         // The zero-padded 9-digit text: the leading digit, then eight; shifted past the 9 − count
         // leading zeros as a 16-byte little-endian value.
@@ -170,15 +173,18 @@ enum FloatPrinter {
         let small = shift & 63
         let shiftedLow = first >> small | (second << 1) << (63 &- small)
         let raw = UnsafeMutableRawPointer(out)
-        raw.storeBytes(of: shift >= 64 ? second : shiftedLow, toByteOffset: 0, as: UInt64.self)
+        let firstWord = shift >= 64 ? second : shiftedLow
+        raw.storeBytes(of: firstWord, toByteOffset: 0, as: UInt64.self)
         raw.storeBytes(of: shift >= 64 ? 0 : second >> small, toByteOffset: 8, as: UInt64.self)
+        return UInt8(truncatingIfNeeded: firstWord)
     }
 
     /// Writes exactly `count` (1…20) decimal digits of `value` at `out`; may overwrite up to 15
     /// bytes after them. Up to 16 digits take no data-dependent branch: the zero-padded 16-digit
     /// text is built in two words and shifted right past its leading zeros.
     @inline(always)
-    static func writeDigits(_ value: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
+    @discardableResult
+    static func writeDigits(_ value: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) -> UInt8 {
         var raw = UnsafeMutableRawPointer(out)
         var rest = value
         var remaining = count
@@ -209,6 +215,7 @@ enum FloatPrinter {
         let wide = shift >= 64
         raw.storeBytes(of: wide ? shiftedHigh : shiftedLow, toByteOffset: 0, as: UInt64.self)
         raw.storeBytes(of: wide ? 0 : shiftedHigh, toByteOffset: 8, as: UInt64.self)
+        return out.pointee
     }
 
     /// The eight ASCII digits of `n` < 10^8 (leading zeros included) as a little-endian word:

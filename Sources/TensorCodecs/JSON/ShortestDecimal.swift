@@ -11,10 +11,11 @@
 ///    whichever lies in `R` and is nearer to `v` (even on a tie).
 ///
 /// The scaled values are fixed-point products with the truncated powers of five from
-/// ``PowersOfFive`` and so known only to within a stated error (zero when the power is exact,
-/// which covers every float32 from 1e−20 to 1e8). Each comparison is made only when the whole error
-/// interval lies on one side; otherwise the function answers `nil` and the caller prints with the
-/// standard library, which defines the expected output. Values whose scaled significand is below
+/// ``PowersOfFive`` (or, for 1 ≤ k ≤ 27, exact quotients by 5^k), known either exactly — with a
+/// sticky bit for what lies below the kept bits, which covers every float32 from about 1e−20 up
+/// and nearly every double — or to within a stated error. Each comparison is made only when the
+/// whole error interval lies on one side; otherwise the function answers `nil` and the caller
+/// prints with the standard library, which defines the expected output. Values whose scaled significand is below
 /// 10 (a few of the smallest subnormals) also answer `nil`: there a one-digit candidate and a
 /// power of ten can tie in length, which the candidate rule above does not decide.
 enum ShortestDecimal {
@@ -26,7 +27,7 @@ enum ShortestDecimal {
 
     /// The shortest-closest decimal of a finite, non-zero `value` (sign ignored), or `nil` when
     /// the approximation cannot decide it.
-    @inline(__always)
+    @inline(always)
     static func decimal(_ value: Float, _ powers: PowersOfFive) -> Decimal? {
         let bits = value.bitPattern
         let exponentBits = Int(truncatingIfNeeded: (bits >> 23) & 0xFF)
@@ -84,7 +85,7 @@ enum ShortestDecimal {
     /// sticky bit (set when anything non-zero lies below). Written without data-dependent
     /// branches except the zero-stripping loop: which case applies is close to a coin toss per
     /// value, and a mispredicted branch costs more than computing every candidate.
-    @inline(__always)
+    @inline(always)
     static func selectExact(center: UInt64, lower: UInt64, upper: UInt64, open: UInt64, exponent k: Int) -> Decimal? {
         let s = center >> 33
         guard s >= 10 else { return nil }

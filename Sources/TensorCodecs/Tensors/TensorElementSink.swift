@@ -78,7 +78,8 @@ struct ElementBuffer<Element> {
 
     /// The elements as an array (one copy).
     func array() -> [Element] {
-        Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard count > 0 else { return [] }
+        return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
             buffer.baseAddress!.initialize(from: base, count: count)
             initialized = count
         }

@@ -1,12 +1,17 @@
 // Times the JSON codecs on 1M-element tensors and prints MB/s of JSON text.
 // `codec-bench` runs every benchmark; `codec-bench exhaustive-float32` instead checks the float32
-// printer against the standard library's for every bit pattern.
+// printer against the standard library's for every bit pattern, `codec-bench random-float64 [n]`
+// the float64 printer on n (default 10^8) random values.
 import Foundation
 import LossCore
 import TensorCodecs
 
 if CommandLine.arguments.dropFirst().first == "exhaustive-float32" {
     exhaustiveFloat32Check()
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "random-float64" {
+    randomFloat64Check(count: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 100_000_000)
     exit(0)
 }
 
