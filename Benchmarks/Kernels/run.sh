@@ -38,9 +38,14 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-echo "building kernel-bench (release)..." >&2
-swift build -c release --package-path "$here" >&2
-bench="$(swift build -c release --package-path "$here" --show-bin-path)/kernel-bench"
+# One build directory per LOSSD_TARGET_CPU (Package.swift reads it): SwiftPM neither notices a
+# changed environment variable nor re-plans when the root package's manifest changes under a
+# dependent package, so the stale plan is dropped too (objects are reused when flags match).
+scratch="$here/.build-${LOSSD_TARGET_CPU:-native}"
+rm -f "$scratch/release.yaml"
+echo "building kernel-bench (release, LOSSD_TARGET_CPU=${LOSSD_TARGET_CPU:-unset → native}) in $scratch..." >&2
+swift build -c release --package-path "$here" --scratch-path "$scratch" >&2
+bench="$(swift build -c release --package-path "$here" --scratch-path "$scratch" --show-bin-path)/kernel-bench"
 
 demangle() { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; }
 

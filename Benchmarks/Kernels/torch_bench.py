@@ -283,6 +283,8 @@ def report(args) -> int:
     print(f"- commit: {args.commit}")
     print(f"- cpu: {cpu}, {os.cpu_count()} cores ({platform.machine()})")
     print(f"- torch: {torch_version}, float32, best of set_num_threads(1) and (2) per cell")
+    kernels = sorted({r.get("kernels", "unknown") for r in lossd.values()})
+    print(f"- lossd kernels: {', '.join(kernels)} (LOSSD_TARGET_CPU={os.environ.get('LOSSD_TARGET_CPU', 'unset: native')})")
     print(f"- python: {platform.python_version()}")
     print(f"- load before: {args.load_before}")
     print(f"- load after: {args.load_after}")

@@ -3,6 +3,7 @@ import Foundation
 @preconcurrency import Glibc
 import HTTPServer
 import Logging
+import LossCore
 import LossService
 
 /// The `lossd` command: parses options, starts the server, drains on SIGTERM/SIGINT.
@@ -101,6 +102,7 @@ struct Lossd: ParsableCommand {
         logger.info("lossd listening", metadata: [
             "address": "\(settings.serverConfiguration.host):\(server.localPort)",
             "workers": "\(settings.serviceConfiguration.workers.workers)",
+            "kernels": "\(KernelBuild.summary)",
         ])
         dispatchMain()
     }

@@ -17,15 +17,15 @@ import Testing
         Array(Swift.stride(from: low.bitPattern, through: high.bitPattern, by: Int(stride)).map { Float(bitPattern: $0) }) + [low, high]
     }
 
-    static func apply(_ values: [Float], _ f: (SIMD8<Float>) -> SIMD8<Float>) -> [Float] {
+    static func apply(_ values: [Float], _ f: (FloatVector) -> FloatVector) -> [Float] {
         var out = [Float](repeating: 0, count: values.count)
         var i = 0
         while i < values.count {
-            var lanes = SIMD8<Float>()
-            for k in 0..<min(8, values.count - i) { lanes[k] = values[i + k] }
+            var lanes = FloatVector()
+            for k in 0..<min(FloatVector.lanes, values.count - i) { lanes[k] = values[i + k] }
             let result = f(lanes)
-            for k in 0..<min(8, values.count - i) { out[i + k] = result[k] }
-            i += 8
+            for k in 0..<min(FloatVector.lanes, values.count - i) { out[i + k] = result[k] }
+            i += FloatVector.lanes
         }
         return out
     }
@@ -57,11 +57,11 @@ import Testing
         let x = magnitudes + magnitudes.map { -$0 }
         var worst = 0.0
         var i = 0
-        while i + 8 <= x.count {
-            let lanes = SIMD8<Float>(x[i..<i + 8])
+        while i + FloatVector.lanes <= x.count {
+            let lanes = FloatVector(x[i..<i + FloatVector.lanes])
             let pair = SigmoidPair(lanes)
             let restored = SigmoidPair(signedSmall: pair.signedSmall)
-            for k in 0..<8 {
+            for k in 0..<FloatVector.lanes {
                 let v = Double(x[i + k])
                 let exact = 1 / (1 + Foundation.exp(-v)), exactNegative = 1 / (1 + Foundation.exp(v))
                 worst = max(worst, Self.ulps(pair.positive[k], exact), Self.ulps(pair.negative[k], exactNegative),
@@ -69,7 +69,7 @@ import Testing
                 let tail = Foundation.log1p(Foundation.exp(-abs(v)))
                 worst = max(worst, Self.ulps(pair.tail[k], tail))
             }
-            i += 8
+            i += FloatVector.lanes
         }
         #expect(worst <= 3, "max error \(worst) ulp")
     }

@@ -11,7 +11,7 @@ import Testing
     /// A float function, its Double reference and its measured bound.
     struct FloatCase: Sendable, CustomTestStringConvertible {
         let name: String
-        let simd: @Sendable (SIMD8<Float>) -> SIMD8<Float>
+        let simd: @Sendable (FloatVector) -> FloatVector
         let reference: @Sendable (Double) -> Double
         let bound: Double
         /// Where the function saturates, overflows or changes formula; sampled densely.
@@ -73,8 +73,8 @@ import Testing
         var worst = Worst()
         var start = 0
         while start < inputs.count {
-            var lanes = SIMD8<Float>(repeating: 1)
-            let count = Swift.min(8, inputs.count - start)
+            var lanes = FloatVector(repeating: 1)
+            let count = Swift.min(FloatVector.lanes, inputs.count - start)
             for lane in 0..<count { lanes[lane] = inputs[start + lane] }
             let results = function.simd(lanes)
             for lane in 0..<count {
@@ -84,7 +84,7 @@ import Testing
                 }
                 if error > worst.ulps { (worst.ulps, worst.input) = (error, lanes[lane]) }
             }
-            start += 8
+            start += FloatVector.lanes
         }
         return worst
     }
@@ -162,11 +162,11 @@ import Testing
     @Test("float special values are libm's, sign of zero included, lane by lane", arguments: floatCases)
     func floatSpecialValues(function: FloatCase) throws {
         let pairs = try #require(Self.floatSpecials[function.name])
-        for start in Swift.stride(from: 0, to: pairs.count, by: 8) {
-            var lanes = SIMD8<Float>(repeating: 0.5)
-            for (lane, pair) in pairs[start..<Swift.min(start + 8, pairs.count)].enumerated() { lanes[lane] = pair.0 }
+        for start in Swift.stride(from: 0, to: pairs.count, by: FloatVector.lanes) {
+            var lanes = FloatVector(repeating: 0.5)
+            for (lane, pair) in pairs[start..<Swift.min(start + FloatVector.lanes, pairs.count)].enumerated() { lanes[lane] = pair.0 }
             let results = function.simd(lanes)
-            for (lane, (x, expected)) in pairs[start..<Swift.min(start + 8, pairs.count)].enumerated() {
+            for (lane, (x, expected)) in pairs[start..<Swift.min(start + FloatVector.lanes, pairs.count)].enumerated() {
                 let y = results[lane]
                 #expect(expected.isNaN ? y.isNaN : y.bitPattern == expected.bitPattern,
                         "\(function.name)(\(x)) = \(y), libm gives \(expected)")

@@ -9,7 +9,7 @@ extension VectorMath {
     /// reaching 0 below ≈ −745.13. exp(−inf) = 0, exp(+inf) = +inf, NaN propagates.
     /// - Parameter x: Exponents.
     /// - Returns: e^x, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
         // The clamp keeps n in [−1100, 1040], where both halves of 2ⁿ stay normal; beyond it the
         // result is already 0 or +inf and the last multiply produces it.
@@ -24,7 +24,7 @@ extension VectorMath {
     /// expm1(±0) = ±0, expm1(−inf) = −1, expm1(+inf) = +inf, NaN propagates.
     /// - Parameter x: Exponents.
     /// - Returns: e^x − 1, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func expm1(_ x: SIMD4<Double>) -> SIMD4<Double> {
         // Below −40 the result rounds to −1; the clamp keeps 2^−n₂ inside the exponent range.
         let xc = x.replacing(with: 720, where: x .> 720).replacing(with: -40, where: x .< -40)
@@ -39,7 +39,7 @@ extension VectorMath {
     /// exact (scaled by 2⁵⁴ before the exponent is read).
     /// - Parameter x: Positive arguments.
     /// - Returns: ln x, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func log(_ x: SIMD4<Double>) -> SIMD4<Double> {
         // Zero and negatives take the denormal path too, harmlessly: they are overwritten below.
         let tiny = x .< 0x1p-1022
@@ -59,7 +59,7 @@ extension VectorMath {
     /// log1p(±0) = ±0, log1p(−1) = −inf, log1p(x < −1) = NaN, log1p(+inf) = +inf, NaN propagates.
     /// - Parameter x: Arguments ≥ −1.
     /// - Returns: ln(1 + x), within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func log1p(_ x: SIMD4<Double>) -> SIMD4<Double> {
         var y = log1pKernel(x, low: SIMD4(repeating: -0.0))
         y = y.replacing(with: x, where: x .== 0)
@@ -74,7 +74,7 @@ extension VectorMath {
     /// the denormals (0 below ≈ −745.13). sigmoid(+inf) = 1, sigmoid(−inf) = 0, NaN propagates.
     /// - Parameter x: Logits.
     /// - Returns: σ(x), within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func sigmoid(_ x: SIMD4<Double>) -> SIMD4<Double> {
         // e = e^−|x| never overflows; σ = 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0.
         let a = magnitude(x)
@@ -98,7 +98,7 @@ extension VectorMath {
     /// propagates.
     /// - Parameter x: Arguments.
     /// - Returns: ln(1 + e^x), within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func softplus(_ x: SIMD4<Double>) -> SIMD4<Double> {
         let a = magnitude(x)
         let (hi, lo, scale) = expParts(a.replacing(with: 760, where: a .> 760) * -1)
@@ -115,7 +115,7 @@ extension VectorMath {
     /// tanh(±inf) = ±1, NaN propagates.
     /// - Parameter x: Arguments.
     /// - Returns: tanh x, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
+    @_transparent
     public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
         // tanh rounds to 1 from |x| ≈ 19.06; the clamp keeps t finite.
         var a = magnitude(x)

@@ -6,7 +6,7 @@ extension VectorMath {
     /// Cody–Waite reduction x = n·ln2 + r + c, |r| ≤ ln2/2, c the rounding error of r.
     /// Also returns t = n + 1.5·2⁵², whose low mantissa bits hold n: the magic add rounds to an
     /// integer without the float→int conversion the stdlib would do lane by lane.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func reduceExp(_ x: SIMD4<Double>)
         -> (r: SIMD4<Double>, c: SIMD4<Double>, t: SIMD4<Double>)
     {
@@ -22,7 +22,7 @@ extension VectorMath {
     /// 2^n₁, 2^n₂ and 2^−n₂ with n₁ = ⌊n/2⌋, n₂ = n − n₁, shifted into the exponent field.
     /// n is carried with a bias of 2048 so that unsigned shifts act as arithmetic ones. Applying
     /// 2ⁿ in two halves keeps each factor normal for n = ±1100 and rounds a denormal once.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func exponentScales(_ t: SIMD4<Double>)
         -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
     {
@@ -35,7 +35,7 @@ extension VectorMath {
     }
 
     /// e^r − 1 − r = r²/2 + r³·q(r) on |r| ≤ 0.347; error 2^−61.7 relative to e^r − 1.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func expm1Tail(_ r: SIMD4<Double>) -> SIMD4<Double> {
         var q = SIMD4<Double>(repeating: 2.0878915341177774e-09)
         q = q * r + 2.5108814997575375e-08
@@ -52,7 +52,7 @@ extension VectorMath {
 
     /// e^x = (hi + lo)·scale for |x| ≤ 760, hi = fl(hi + lo). 1 + r and the final sum are split
     /// exactly (Fast2Sum), so hi carries the one rounding at ulp size and lo what it lost.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func expParts(_ x: SIMD4<Double>)
         -> (hi: SIMD4<Double>, lo: SIMD4<Double>, scale: SIMD4<Double>)
     {
@@ -68,7 +68,7 @@ extension VectorMath {
     /// e^x − 1 = (hi + lo)·scale for −40 ≤ x ≤ 720, hi = fl(hi + lo): 2ⁿ·p + (2ⁿ − 1) as
     /// (2^n₁·p + (2^n₁ − 2^−n₂))·2^n₂. 2ⁿ is never formed, so n = 1024 cannot overflow; the
     /// sums are split exactly, the leading one because |2^n₁ − 2^−n₂| ≥ |r·2^n₁| for n ≠ 0.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func expm1Parts(_ x: SIMD4<Double>)
         -> (hi: SIMD4<Double>, lo: SIMD4<Double>, scale: SIMD4<Double>)
     {
@@ -88,7 +88,7 @@ extension VectorMath {
     /// x = 2ᵏ·(1 + f), 1 + f in [√½, √2), for positive normal x, by integer adds on the bits;
     /// k comes out through the 2⁵² magic, less `biasMagic` − 2⁵². `field` is k's biased
     /// exponent field, for callers that need 2⁻ᵏ.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func splitLog(_ x: SIMD4<Double>, biasMagic: SIMD4<Double>)
         -> (f: SIMD4<Double>, k: SIMD4<Double>, field: SIMD4<UInt64>)
     {
@@ -102,7 +102,7 @@ extension VectorMath {
     /// k·ln2 + ln(1 + f) + correction, as k·ln2 + f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f).
     /// The division's rounding only reaches the small s·(…) term; R's error is 2^−59.5 of the
     /// result. Small terms are summed first and ln2's exact high part last.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func logKernel(_ f: SIMD4<Double>, _ k: SIMD4<Double>, correction: SIMD4<Double>)
         -> SIMD4<Double>
     {
@@ -123,7 +123,7 @@ extension VectorMath {
     /// ln(1 + x + low) for x > −1 finite, |low| ≤ ulp(x): no special values. u = 1 + x is
     /// reduced as in `log`, and what its rounding lost, δ = (1 + x) − u, goes to the kernel as a
     /// correction δ/u, the classic log1p fix; `low` rides along in δ.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func log1pKernel(_ x: SIMD4<Double>, low: SIMD4<Double>) -> SIMD4<Double> {
         let u = 1 + x
         // Fast2Sum with the larger operand first: exact.

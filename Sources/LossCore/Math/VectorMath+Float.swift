@@ -9,8 +9,8 @@ extension VectorMath {
     /// propagates.
     /// - Parameter x: Exponents.
     /// - Returns: e^x, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func exp(_ x: FloatVector) -> FloatVector {
         // Past these limits the result is already 0 or +inf; the clamp keeps n in [−160, 145],
         // where both halves of 2ⁿ stay normal, and the last multiply over/underflows by itself.
         let xc = x.replacing(with: 100, where: x .> 100).replacing(with: -110, where: x .< -110)
@@ -24,8 +24,8 @@ extension VectorMath {
     /// expm1(±0) = ±0, expm1(−inf) = −1, expm1(+inf) = +inf, NaN propagates.
     /// - Parameter x: Exponents.
     /// - Returns: e^x − 1, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func expm1(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func expm1(_ x: FloatVector) -> FloatVector {
         // Below −30 the result rounds to −1; the clamp keeps 2^−n₂ inside the exponent range.
         let xc = x.replacing(with: 100, where: x .> 100).replacing(with: -30, where: x .< -30)
         let parts = expm1Parts(xc)
@@ -39,15 +39,15 @@ extension VectorMath {
     /// exact (scaled by 2²³ before the exponent is read).
     /// - Parameter x: Positive arguments.
     /// - Returns: ln x, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func log(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func log(_ x: FloatVector) -> FloatVector {
         // Zero and negatives take the denormal path too, harmlessly: they are overwritten below.
         let tiny = x .< 0x1p-126
         let xs = x.replacing(with: x * 0x1p23, where: tiny)
-        let biasMagic = SIMD8<Float>(repeating: 0x1p23 + 127).replacing(with: 0x1p23 + 150, where: tiny)
+        let biasMagic = FloatVector(repeating: 0x1p23 + 127).replacing(with: 0x1p23 + 150, where: tiny)
         let (f, k, _) = splitLog(xs, biasMagic: biasMagic)
         // −0 is the additive identity the optimiser may drop, so "no correction" costs nothing.
-        var y = logKernel(f, k, correction: SIMD8(repeating: -0.0))
+        var y = logKernel(f, k, correction: FloatVector(repeating: -0.0))
         y = y.replacing(with: -.infinity, where: x .== 0)
         y = y.replacing(with: .infinity, where: x .== .infinity)
         // `!(x >= 0)` holds for negatives and for NaN, whose exponent field gave a finite y.
@@ -59,9 +59,9 @@ extension VectorMath {
     /// log1p(±0) = ±0, log1p(−1) = −inf, log1p(x < −1) = NaN, log1p(+inf) = +inf, NaN propagates.
     /// - Parameter x: Arguments ≥ −1.
     /// - Returns: ln(1 + x), within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func log1p(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        var y = log1pKernel(x, low: SIMD8(repeating: -0.0))
+    @_transparent
+    public static func log1p(_ x: FloatVector) -> FloatVector {
+        var y = log1pKernel(x, low: FloatVector(repeating: -0.0))
         y = y.replacing(with: x, where: x .== 0)
         y = y.replacing(with: -.infinity, where: x .== -1)
         y = y.replacing(with: .infinity, where: x .== .infinity)
@@ -75,8 +75,8 @@ extension VectorMath {
     /// sigmoid(−inf) = 0, NaN propagates.
     /// - Parameter x: Logits.
     /// - Returns: σ(x), within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func sigmoid(_ x: FloatVector) -> FloatVector {
         // e = e^−|x| never overflows; σ = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0.
         let a = magnitude(x)
         let (hi, lo, scale) = expParts(a.replacing(with: 110, where: a .> 110) * -1)
@@ -84,11 +84,11 @@ extension VectorMath {
         let d = 1 + e
         let dLow = ((1 - d) + e) + eLow  // 1 + e + eLow = d + dLow, Fast2Sum as 1 ≥ e
         let negative = x .< 0
-        let q = SIMD8<Float>(repeating: 1).replacing(with: e, where: negative) / d
+        let q = FloatVector(repeating: 1).replacing(with: e, where: negative) / d
         // First-order correction for eLow and dLow: y = q + (numerator's low − q·dLow)/d, where
         // 1/d = q for x ≥ 0 and ≈ 1 − q for x < 0. Without it the roundings stack to 2.3 ulp.
         let inverse = q.replacing(with: 1 - q, where: negative)
-        let numeratorLow = SIMD8<Float>(repeating: 0).replacing(with: eLow, where: negative)
+        let numeratorLow = FloatVector(repeating: 0).replacing(with: eLow, where: negative)
         return q + (numeratorLow - q * dLow) * inverse
     }
 
@@ -99,8 +99,8 @@ extension VectorMath {
     /// propagates.
     /// - Parameter x: Arguments.
     /// - Returns: ln(1 + e^x), within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func softplus(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func softplus(_ x: FloatVector) -> FloatVector {
         let a = magnitude(x)
         let (hi, lo, scale) = expParts(a.replacing(with: 110, where: a .> 110) * -1)
         // e ∈ [0, 1] is log1pKernel's domain, and e's low part rides along; the kernel's one
@@ -117,8 +117,8 @@ extension VectorMath {
     /// tanh(±inf) = ±1, NaN propagates.
     /// - Parameter x: Arguments.
     /// - Returns: tanh x, within the bound in ``VectorMath``'s table.
-    @inlinable @inline(__always)
-    public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func tanh(_ x: FloatVector) -> FloatVector {
         // tanh rounds to 1 from |x| ≈ 9.01; the clamp keeps t/(t + 2) away from inf/inf.
         var a = magnitude(x)
         a = a.replacing(with: 10, where: a .> 10)

@@ -9,10 +9,10 @@ extension VectorMath {
     /// 1.2e−38, where a loss or gradient term that small is far below float32 resolution of any
     /// sum it enters. Measured error bound: see `LogisticAccuracyTests`.
     /// - Parameter a: Non-negative magnitudes.
-    @inlinable @inline(__always)
-    public static func expOfNegativeMagnitude(_ a: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func expOfNegativeMagnitude(_ a: FloatVector) -> FloatVector {
         let flushed = a .> 87
-        let y = SIMD8<Float>() - a.replacing(with: 87, where: flushed)
+        let y = FloatVector() - a.replacing(with: 87, where: flushed)
         let (r, _, t) = reduceExp(y)
         // n ∈ [−126, 0]; with y ≥ −87, n = −126 only when r > 0.33, so 2ⁿ·e^r stays normal.
         let p = 1 + (r + expm1Tail(r))
@@ -29,11 +29,11 @@ extension VectorMath {
     /// - Parameters:
     ///   - z: Arguments in [0, 1].
     ///   - reciprocal: 1/(1 + z), to within a few ulp.
-    @inlinable @inline(__always)
-    public static func log1pOfUnit(_ z: SIMD8<Float>, reciprocal: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent
+    public static func log1pOfUnit(_ z: FloatVector, reciprocal: FloatVector) -> FloatVector {
         let u = 1 + z
         let delta = (1 - u) + z
-        let (f, k, _) = splitLog(u, biasMagic: SIMD8(repeating: 0x1p23 + 127))
+        let (f, k, _) = splitLog(u, biasMagic: FloatVector(repeating: 0x1p23 + 127))
         return logKernel(f, k, correction: delta * reciprocal)
     }
 }

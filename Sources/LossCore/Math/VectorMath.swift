@@ -1,7 +1,7 @@
 /// Vectorised elementary functions for the loss kernels: exp, expm1, log, log1p, sigmoid,
-/// softplus and tanh on `SIMD8<Float>` and `SIMD4<Double>`.
+/// softplus and tanh on `FloatVector` and `SIMD4<Double>`.
 ///
-/// Call them inside a kernel's SIMD loop: every function is `@inlinable @inline(__always)` and
+/// Call them inside a kernel's SIMD loop: every function is `@_transparent` and
 /// branch-free, special values being compares and `replacing(with:where:)`, and a release build
 /// turns each into straight-line SSE2 with no calls. That rules out the stdlib's SIMD float↔int
 /// conversions, `rounded()` and `pointwiseMin`/`pointwiseMax`, which all compile to per-lane
@@ -66,22 +66,22 @@ public enum VectorMath {}
 // The stdlib has no SIMD `bitPattern`; `unsafeBitCast` between same-size vectors is a no-op in
 // registers.
 extension VectorMath {
-    @inlinable @inline(__always)
-    static func bits(_ x: SIMD8<Float>) -> SIMD8<UInt32> { unsafeBitCast(x, to: SIMD8<UInt32>.self) }
+    @_transparent @usableFromInline
+    static func bits(_ x: FloatVector) -> UInt32Vector { unsafeBitCast(x, to: UInt32Vector.self) }
 
-    @inlinable @inline(__always)
-    static func float(bits: SIMD8<UInt32>) -> SIMD8<Float> { unsafeBitCast(bits, to: SIMD8<Float>.self) }
+    @_transparent @usableFromInline
+    static func float(bits: UInt32Vector) -> FloatVector { unsafeBitCast(bits, to: FloatVector.self) }
 
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func bits(_ x: SIMD4<Double>) -> SIMD4<UInt64> { unsafeBitCast(x, to: SIMD4<UInt64>.self) }
 
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func double(bits: SIMD4<UInt64>) -> SIMD4<Double> { unsafeBitCast(bits, to: SIMD4<Double>.self) }
 
     /// |x| by clearing the sign bit (NaN stays NaN, and no compare-and-select is needed).
-    @inlinable @inline(__always)
-    static func magnitude(_ x: SIMD8<Float>) -> SIMD8<Float> { float(bits: bits(x) & 0x7fff_ffff) }
+    @_transparent @usableFromInline
+    static func magnitude(_ x: FloatVector) -> FloatVector { float(bits: bits(x) & 0x7fff_ffff) }
 
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> { double(bits: bits(x) & 0x7fff_ffff_ffff_ffff) }
 }

@@ -200,6 +200,7 @@ func runAll(_ options: Options) throws -> Int {
                 "\"input_shape\":[\(shape)]", "\"target_dtype\":\(json(workload.inputs.target.dtype.rawValue))",
                 "\"input_bytes\":\(workload.inputBytes)", "\"target_bytes\":\(workload.targetBytes)",
                 "\"grad_bytes\":\(workload.gradBytes)", "\"moved_bytes\":\(workload.movedBytes)",
+                "\"kernels\":\(json(KernelBuild.summary))",
             ]
             note("kernel-bench: \(name) \(size.label)...")
             let floor = MemoryFloor.measure(workload, plan: plan)

@@ -1,13 +1,13 @@
-/// The per-lane math of an elementwise loss on float32: eight `(x, t)` pairs in, eight losses
-/// and eight derivatives d(loss)/dx out.
+/// The per-lane math of an elementwise loss on float32: one ``FloatVector`` of `(x, t)` pairs in,
+/// their losses and derivatives d(loss)/dx out.
 ///
 /// Implementations are small structs of constants; ``ElementwiseSIMD`` inlines `callAsFunction`
-/// into its loop, so a loss's math is one straight-line block per eight elements — no closure,
+/// into its loop, so a loss's math is one straight-line block per vector — no closure,
 /// no call, no bounds check.
 public protocol ElementwiseLanes: Sendable {
-    /// Losses and derivatives of eight elements. Padding lanes (beyond a tensor's end) may hold
+    /// Losses and derivatives of one vector of elements. Padding lanes (beyond a tensor's end) may hold
     /// anything; their results are discarded.
-    func callAsFunction(_ x: SIMD8<Float>, _ t: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>)
+    func callAsFunction(_ x: FloatVector, _ t: FloatVector) -> (loss: FloatVector, grad: FloatVector)
 }
 
 /// Sigmoid pieces shared by the logit losses, accurate in both tails.
@@ -17,50 +17,55 @@ public protocol ElementwiseLanes: Sendable {
 @usableFromInline
 struct SigmoidPair {
     /// σ(x).
-    @usableFromInline var positive: SIMD8<Float>
+    @usableFromInline var positive: FloatVector
     /// σ(−x) = 1 − σ(x), without cancellation.
-    @usableFromInline var negative: SIMD8<Float>
+    @usableFromInline var negative: FloatVector
     /// log1p(e^{−|x|}), so softplus(x) = max(x, 0) + tail and softplus(−x) = max(−x, 0) + tail.
-    @usableFromInline var tail: SIMD8<Float>
+    @usableFromInline var tail: FloatVector
 
-    @inlinable @inline(__always)
-    init(_ x: SIMD8<Float>, withTail: Bool = true) {
-        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+    @_transparent @usableFromInline
+    init(_ x: FloatVector, withTail: Bool = true) {
+        let magnitude = unsafeBitCast(unsafeBitCast(x, to: UInt32Vector.self) & 0x7FFF_FFFF, to: FloatVector.self)
         let z = VectorMath.expOfNegativeMagnitude(magnitude)
         let r = 1 / (1 + z)
         let small = z * r
         let isNegative = x .< 0
         positive = r.replacing(with: small, where: isNegative)
         negative = small.replacing(with: r, where: isNegative)
-        tail = withTail ? VectorMath.log1pOfUnit(z, reciprocal: r) : SIMD8()
+        tail = withTail ? VectorMath.log1pOfUnit(z, reciprocal: r) : FloatVector()
+        let signBit = unsafeBitCast(x, to: UInt32Vector.self) & 0x8000_0000
+        signedSmall = unsafeBitCast(unsafeBitCast(small, to: UInt32Vector.self) | signBit, to: FloatVector.self)
         // NaN logits: z and r are NaN, so every piece is NaN.
     }
 
-    /// The pieces from σ(−|x|) carrying the sign of x — what a first pass can store so that a
-    /// second pass needs no exponential (``signedSmall``).
-    @inlinable @inline(__always)
-    init(signedSmall m: SIMD8<Float>) {
-        let bitsOfM = unsafeBitCast(m, to: SIMD8<UInt32>.self)
-        let small = unsafeBitCast(bitsOfM & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+    /// σ(−|x|) with the sign bit of x: σ(x) and σ(−x) both follow from it without cancellation,
+    /// since σ(−|x|) ≤ ½ — what a first pass can store so that a second pass needs no exponential.
+    @usableFromInline var signedSmall: FloatVector
+
+    /// The pieces from a stored ``signedSmall``.
+    @_transparent @usableFromInline
+    init(signedSmall m: FloatVector) {
+        let bitsOfM = unsafeBitCast(m, to: UInt32Vector.self)
+        let small = unsafeBitCast(bitsOfM & 0x7FFF_FFFF, to: FloatVector.self)
         let large = 1 - small
         // ±1 carrying m's sign, compared as a float: the stdlib's integer SIMD comparisons
         // compile lane by lane (measured: 130 instructions per vector).
-        let sign = unsafeBitCast((bitsOfM & 0x8000_0000) | 0x3F80_0000, to: SIMD8<Float>.self)
+        let sign = unsafeBitCast((bitsOfM & 0x8000_0000) | 0x3F80_0000, to: FloatVector.self)
         let isNegative = sign .< 0
         positive = large.replacing(with: small, where: isNegative)
         negative = small.replacing(with: large, where: isNegative)
-        tail = SIMD8()
+        tail = FloatVector()
+        signedSmall = m
     }
 
-    /// σ(−|x|) with the sign bit of x: σ(x) and σ(−x) both follow from it without cancellation,
-    /// since σ(−|x|) ≤ ½.
-    @inlinable @inline(__always)
-    var signedSmall: SIMD8<Float> {
-        // positive ≤ negative exactly when x < 0; the smaller one is σ(−|x|).
-        let isNegative = positive .< negative
-        let small = negative.replacing(with: positive, where: isNegative)
-        let signBit = SIMD8<UInt32>(repeating: 0).replacing(with: 0x8000_0000, where: isNegative)
-        return unsafeBitCast(unsafeBitCast(small, to: SIMD8<UInt32>.self) | signBit, to: SIMD8<Float>.self)
+    /// Probabilities taken as they are (a region loss without `sigmoid`): positive = p,
+    /// negative = 1 − p, no tail.
+    @_transparent @usableFromInline
+    init(probabilities p: FloatVector) {
+        positive = p
+        negative = 1 - p
+        tail = FloatVector()
+        signedSmall = FloatVector()
     }
 }
 
@@ -69,8 +74,8 @@ public struct SquaredErrorLanes: ElementwiseLanes {
     /// Creates the lanes.
     public init() {}
     /// Squared error and its derivative.
-    @inlinable @inline(__always)
-    public func callAsFunction(_ x: SIMD8<Float>, _ t: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+    @_transparent
+    public func callAsFunction(_ x: FloatVector, _ t: FloatVector) -> (loss: FloatVector, grad: FloatVector) {
         let difference = x - t
         return (difference * difference, difference + difference)
     }
@@ -94,8 +99,8 @@ public struct LogitBCELanes: ElementwiseLanes {
     }
 
     /// BCE from logits and its derivative.
-    @inlinable @inline(__always)
-    public func callAsFunction(_ x: SIMD8<Float>, _ rawTarget: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+    @_transparent
+    public func callAsFunction(_ x: FloatVector, _ rawTarget: FloatVector) -> (loss: FloatVector, grad: FloatVector) {
         let t = smoothing == 0 ? rawTarget : rawTarget * (1 - 2 * smoothing) + smoothing
         let s = SigmoidPair(x)
         let negativePart = 1 - t
@@ -133,17 +138,17 @@ public struct SigmoidFocalLanes: ElementwiseLanes {
     public static func supports(gamma: Double) -> Bool { gamma == gamma.rounded() && gamma >= 0 && gamma <= 4 }
 
     /// Focal loss and its derivative.
-    @inlinable @inline(__always)
-    public func callAsFunction(_ x: SIMD8<Float>, _ t: SIMD8<Float>) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+    @_transparent
+    public func callAsFunction(_ x: FloatVector, _ t: FloatVector) -> (loss: FloatVector, grad: FloatVector) {
         let s = SigmoidPair(x)
         let negativePart = 1 - t
         let ce = x.replacing(with: 0, where: x .< 0) - t * x + s.tail
         let residual = negativePart * s.positive - t * s.negative
         let miss = negativePart * s.positive + t * s.negative
-        var focus = SIMD8<Float>(repeating: 1)       // m^γ
-        var focusBelow = SIMD8<Float>(repeating: 0)  // γ·m^{γ−1}
+        var focus = FloatVector(repeating: 1)       // m^γ
+        var focusBelow = FloatVector(repeating: 0)  // γ·m^{γ−1}
         if gamma >= 1 {
-            var power = SIMD8<Float>(repeating: 1)   // m^{γ−1}
+            var power = FloatVector(repeating: 1)   // m^{γ−1}
             for _ in 1..<gamma { power *= miss }
             focusBelow = Float(gamma) * power
             focus = power * miss

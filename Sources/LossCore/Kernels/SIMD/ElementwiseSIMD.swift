@@ -109,35 +109,35 @@ public struct ElementwiseSIMD<Lanes: ElementwiseLanes>: ElementVisitor {
     func chunk<S: TargetScalar>(_ range: Range<Int>, _ t: UnsafePointer<S>) -> SIMD2<Double> {
         let x = input.baseAddress!, out = gradient.baseAddress!
         let w = weight?.baseAddress, g = upstream?.baseAddress, lossOut = lossOut?.baseAddress
-        var sum = SIMD8<Double>()
-        var check = SIMD8<Float>()
+        var sum = DoubleVector()
+        var check = FloatVector()
         var i = range.lowerBound
         let end = range.upperBound
-        while i &+ 8 <= end {
+        while i &+ FloatVector.lanes <= end {
             let target = S.vector(t, i)
             check += target - target
             var (l, d) = lanes(Float.vector(x, i), target)
             if let w { let wv = Float.vector(w, i); l *= wv; d *= wv }
             if let lossOut {
                 if let g { d *= Float.vector(g, i) }
-                UnsafeMutableRawPointer(lossOut + i).storeBytes(of: l, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(out + i).storeBytes(of: d, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(lossOut + i).storeBytes(of: l, as: FloatVector.self)
+                UnsafeMutableRawPointer(out + i).storeBytes(of: d, as: FloatVector.self)
             } else {
-                sum += SIMD8<Double>(l)
-                UnsafeMutableRawPointer(out + i).storeBytes(of: d * scale, as: SIMD8<Float>.self)
+                sum += widened(l)
+                UnsafeMutableRawPointer(out + i).storeBytes(of: d * scale, as: FloatVector.self)
             }
-            i &+= 8
+            i &+= FloatVector.lanes
         }
         let rest = end &- i
         if rest > 0 {
-            let valid = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< Int32(rest)
+            let valid = FloatVector.firstLanes(rest)
             let target = S.partial(t, i, count: rest)
             check += target - target
             var (l, d) = lanes(Float.partial(x, i, count: rest), target)
             if let w { let wv = Float.partial(w, i, count: rest); l *= wv; d *= wv }
             if let g { d *= Float.partial(g, i, count: rest) }
-            l = SIMD8<Float>().replacing(with: l, where: valid)
-            if lossOut == nil { d *= scale; sum += SIMD8<Double>(l) }
+            l = FloatVector().replacing(with: l, where: valid)
+            if lossOut == nil { d *= scale; sum += widened(l) }
             for lane in 0..<rest {
                 out[i + lane] = d[lane]
                 lossOut?[i + lane] = l[lane]

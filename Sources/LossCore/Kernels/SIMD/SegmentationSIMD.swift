@@ -100,24 +100,25 @@ extension SegmentationSIMD {
         let x = input.baseAddress!
         var i = base + start
         let last = base + end
-        let everything = SIMDMask<SIMD8<Int32>>(repeating: true)
+        let everything = SIMDMask<Int32Vector>(repeating: true)
+        let step = FloatVector.lanes
         // Separate loops so the common cases carry no per-element test of options.
         switch (fromLogits, term != nil, ignored != nil) {
         case (true, false, false):
-            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false, cache: cache + i); i += 8 }
+            while i + step <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false, cache: cache + i); i += step }
         case (false, false, false):
-            while i + 8 <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: false, withTerm: false, cache: cache + i); i += 8 }
+            while i + step <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: false, withTerm: false, cache: cache + i); i += step }
         default:
-            while i + 8 <= last {
+            while i + step <= last {
                 accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: fromLogits, withTerm: term != nil,
                            cache: cache + i)
-                i += 8
+                i += step
             }
         }
         if i < last {
             let rest = last - i
-            let mask = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< Int32(rest)
-            var lanes = SIMD8<Float>()
+            let mask = FloatVector.firstLanes(rest)
+            var lanes = FloatVector()
             accumulate(Float.partial(x, i, count: rest), S.partial(t, i, count: rest), mask, into: &sums,
                        logits: fromLogits, withTerm: term != nil, cache: nil, stored: &lanes)
             if fromLogits { for lane in 0..<rest { cache[i + lane] = lanes[lane] } }
@@ -128,47 +129,48 @@ extension SegmentationSIMD {
 
     /// Lane accumulators of one span.
     struct Accumulators {
-        var intersection = SIMD8<Double>(), prediction = SIMD8<Double>(), truth = SIMD8<Double>()
-        var valid = SIMD8<Float>(), term = SIMD8<Double>()
+        var intersection = DoubleVector(), prediction = DoubleVector(), truth = DoubleVector()
+        var valid = FloatVector(), term = DoubleVector()
     }
 
-    /// Adds eight elements' contributions; lanes outside `mask` (tail, ignored) add nothing.
-    @inline(__always)
-    func accumulate(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ lanes: SIMDMask<SIMD8<Int32>>, into sums: inout Accumulators,
+    /// Adds one vector of elements' contributions; lanes outside `mask` (tail, ignored) add nothing.
+    @_transparent
+    func accumulate(_ xv: FloatVector, _ tv: FloatVector, _ lanes: SIMDMask<Int32Vector>, into sums: inout Accumulators,
                     logits: Bool, withTerm: Bool, cache: UnsafeMutablePointer<Float>?) {
-        var unused = SIMD8<Float>()
+        var unused = FloatVector()
         accumulate(xv, tv, lanes, into: &sums, logits: logits, withTerm: withTerm, cache: cache, stored: &unused)
     }
 
-    /// As above; from logits the signed small sigmoid goes to `cache` (eight lanes) or, without
+    /// As above; from logits the signed small sigmoid goes to `cache` (one vector) or, without
     /// one, to `stored`.
-    @inline(__always)
-    func accumulate(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ lanes: SIMDMask<SIMD8<Int32>>, into sums: inout Accumulators,
-                    logits: Bool, withTerm: Bool, cache: UnsafeMutablePointer<Float>?, stored: inout SIMD8<Float>) {
+    @_transparent
+    func accumulate(_ xv: FloatVector, _ tv: FloatVector, _ lanes: SIMDMask<Int32Vector>, into sums: inout Accumulators,
+                    logits: Bool, withTerm: Bool, cache: UnsafeMutablePointer<Float>?, stored: inout FloatVector) {
         var mask = lanes
         if let ignored { mask = mask .& (tv .!= ignored) }
-        let zero = SIMD8<Float>()
-        let s = logits ? SigmoidPair(xv, withTail: withTerm) : nil
-        let p = s?.positive ?? xv
-        if let s {
+        let zero = FloatVector()
+        // Not an optional pair: an optional of three vectors costs outlined tag code per vector.
+        let s = logits ? SigmoidPair(xv, withTail: withTerm) : SigmoidPair(probabilities: xv)
+        let p = s.positive
+        if logits {
             if let cache {
-                UnsafeMutableRawPointer(cache).storeBytes(of: s.signedSmall, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(cache).storeBytes(of: s.signedSmall, as: FloatVector.self)
             } else {
                 stored = s.signedSmall
             }
         }
         let tm = zero.replacing(with: tv, where: mask)
         let pm = zero.replacing(with: p, where: mask)
-        sums.intersection += SIMD8<Double>(pm * tm)
-        sums.prediction += SIMD8<Double>(squared ? pm * pm : pm)
-        sums.truth += SIMD8<Double>(tm)
-        sums.valid += SIMD8<Float>(repeating: 1).replacing(with: 0, where: .!mask)
-        if withTerm, let termSpec = term, let s {
+        sums.intersection += widened(pm * tm)
+        sums.prediction += widened(squared ? pm * pm : pm)
+        sums.truth += widened(tm)
+        sums.valid += FloatVector(repeating: 1).replacing(with: 0, where: .!mask)
+        if withTerm, logits, let termSpec = term {
             // a·t·softplus(−x) + b·(1 − t)·softplus(x), from the shared log1p tail.
             let softplusX = xv.replacing(with: 0, where: xv .< 0) + s.tail
             let softplusNegX = (-xv).replacing(with: 0, where: xv .> 0) + s.tail
             let value = Float(termSpec.positive) * tv * softplusNegX + Float(termSpec.negative) * (1 - tv) * softplusX
-            sums.term += SIMD8<Double>(zero.replacing(with: value, where: mask))
+            sums.term += widened(zero.replacing(with: value, where: mask))
         }
     }
 
@@ -180,19 +182,20 @@ extension SegmentationSIMD {
         let coefficients = GradientCoefficients(a, term: term)
         var i = base + start
         let last = base + end
+        let step = FloatVector.lanes
         switch (fromLogits, term != nil, ignored != nil) {
         case (true, false, false):
-            while i + 8 <= last {
+            while i + step <= last {
                 let d = gradient(Float.vector(UnsafePointer(o), i), S.vector(t, i), coefficients, logits: true, withTerm: false)
-                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: SIMD8<Float>.self)
-                i += 8
+                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: FloatVector.self)
+                i += step
             }
         default:
-            while i + 8 <= last {
+            while i + step <= last {
                 let d = gradient(Float.vector(fromLogits ? UnsafePointer(o) : x, i), S.vector(t, i), coefficients,
                                  logits: fromLogits, withTerm: term != nil)
-                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: SIMD8<Float>.self)
-                i += 8
+                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: FloatVector.self)
+                i += step
             }
         }
         if i < last {
@@ -215,21 +218,21 @@ extension SegmentationSIMD {
         }
     }
 
-    /// d(objective)/dx of eight elements: (a_I·t + a_P·(1 or 2p))·σ'(x) + a_E·∂e/∂x, 0 where ignored.
+    /// d(objective)/dx of one vector of elements: (a_I·t + a_P·(1 or 2p))·σ'(x) + a_E·∂e/∂x, 0 where ignored.
     /// From logits `xv` is pass 1's signed small sigmoid, not the logit.
-    @inline(__always)
-    func gradient(_ xv: SIMD8<Float>, _ tv: SIMD8<Float>, _ a: GradientCoefficients, logits: Bool, withTerm: Bool) -> SIMD8<Float> {
-        var d: SIMD8<Float>
+    @_transparent
+    func gradient(_ xv: FloatVector, _ tv: FloatVector, _ a: GradientCoefficients, logits: Bool, withTerm: Bool) -> FloatVector {
+        var d: FloatVector
         if logits {
             let s = SigmoidPair(signedSmall: xv)
             let p = s.positive
-            d = a.intersection * tv + (squared ? a.prediction * 2 * p : SIMD8(repeating: a.prediction))
+            d = a.intersection * tv + (squared ? a.prediction * 2 * p : FloatVector(repeating: a.prediction))
             d *= p * s.negative
             if withTerm {
                 d += a.term * (a.negative * (1 - tv) * s.positive - a.positive * tv * s.negative)
             }
         } else {
-            d = a.intersection * tv + (squared ? a.prediction * 2 * xv : SIMD8(repeating: a.prediction))
+            d = a.intersection * tv + (squared ? a.prediction * 2 * xv : FloatVector(repeating: a.prediction))
         }
         if let ignored { d = d.replacing(with: 0, where: tv .== ignored) }
         return d

@@ -222,7 +222,7 @@ struct LovaszHingeKernel<Target: TargetScalar> {
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
             let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-            let lanes = classes.classify(x, Target.vector(target, i))
+            let lanes = classes.classify(x, Target.eight(target, i))
             unexpected .|= lanes.unexpected
             foreground &-= unsafeBitCast(lanes.foreground, to: SIMD8<Int32>.self)
             if let zeros {
@@ -237,7 +237,7 @@ struct LovaszHingeKernel<Target: TargetScalar> {
         if remaining > 0 {
             var x = SIMD8<Float>()
             for lane in 0..<remaining { x[lane] = input[i + lane] }
-            var lanes = classes.classify(x, Target.partial(target, i, count: remaining))
+            var lanes = classes.classify(x, Target.partialEight(target, i, count: remaining))
             let inRange = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7) .< Float(remaining)
             lanes.restrict(to: inRange)
             unexpected .|= lanes.unexpected

@@ -117,18 +117,18 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
                 while i &+ 8 <= range.upperBound {
                     let loss = blockOf8(i, labels: SoftmaxLanes.labels(t, i), itemScale: itemScale(i, 8), scratch: scratch.baseAddress!)
                     if let lossOut { SoftmaxLanes.store(loss, lossOut + i, count: 8) }
-                    sum += SIMD8<Double>(loss)
+                    sum += widened(loss)
                     i &+= 8
                 }
             }
         }
         while i < range.upperBound {
             let count = Swift.min(8, range.upperBound &- i)
-            let labels = count == 8 ? SoftmaxLanes.labels(t, i) : S.partial(t, i, count: count, padding: -1)
+            let labels = count == 8 ? SoftmaxLanes.labels(t, i) : S.partialEight(t, i, count: count, padding: -1)
             let loss = lanes(input + i &* classes, gradient + i &* classes, itemStride: classes, classStride: 1,
                              count: count, labels: labels, itemScale: itemScale(i, count))
             if let lossOut { SoftmaxLanes.store(loss, lossOut + i, count: count) }
-            sum += SIMD8<Double>(loss)
+            sum += widened(loss)
             i &+= count
         }
         return sum.sum()
@@ -146,11 +146,11 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
             let offset = image &* (classes &- 1) &* inner
             while i < end {
                 let count = Swift.min(8, end &- i)
-                let labels = count == 8 ? SoftmaxLanes.labels(t, i) : S.partial(t, i, count: count, padding: -1)
+                let labels = count == 8 ? SoftmaxLanes.labels(t, i) : S.partialEight(t, i, count: count, padding: -1)
                 let loss = lanes(input + (offset &+ i), gradient + (offset &+ i), itemStride: 1, classStride: inner,
                                  count: count, labels: labels, itemScale: itemScale(i, count))
                 if let lossOut { SoftmaxLanes.store(loss, lossOut + i, count: count) }
-                sum += SIMD8<Double>(loss)
+                sum += widened(loss)
                 i &+= count
             }
         }
@@ -183,7 +183,18 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
             m = SoftmaxLanes.max(m, SoftmaxLanes.load(x + c &* classStride, stride: itemStride, count: count, padding: 0))
         }
         var sums = SoftmaxSums(factors == nil)
-        for c in 0..<classes {
+        var c = 0
+        while c &+ 1 < classes {
+            let v = SoftmaxLanes.load(x + c &* classStride, stride: itemStride, count: count, padding: 0)
+            let w = SoftmaxLanes.load(x + (c &+ 1) &* classStride, stride: itemStride, count: count, padding: 0)
+            let (e, f) = SoftmaxLanes.exp(v - m, w - m)
+            SoftmaxLanes.store(e, g + c &* classStride, stride: itemStride, count: count)
+            SoftmaxLanes.store(f, g + (c &+ 1) &* classStride, stride: itemStride, count: count)
+            sums.add(v, e, max: m, isTarget: labels .== Float(c), factor: factors?[c])
+            sums.add(w, f, max: m, isTarget: labels .== Float(c &+ 1), factor: factors?[c &+ 1])
+            c &+= 2
+        }
+        if c < classes {
             let v = SoftmaxLanes.load(x + c &* classStride, stride: itemStride, count: count, padding: 0)
             let e = VectorMath.exp(v - m)
             SoftmaxLanes.store(e, g + c &* classStride, stride: itemStride, count: count)
@@ -213,11 +224,13 @@ struct SoftmaxIndexSIMD<Math: SoftmaxIndexMath>: ElementVisitor {
         var m = scratch[0]
         for c in 1..<8 { m = SoftmaxLanes.max(m, scratch[c]) }
         var sums = SoftmaxSums(factors == nil)
-        for c in 0..<8 {
-            let v = scratch[c]
-            let e = VectorMath.exp(v - m)
+        for c in stride(from: 0, to: 8, by: 2) {
+            let v = scratch[c], w = scratch[c + 1]
+            let (e, f) = SoftmaxLanes.exp(v - m, w - m)
             scratch[c] = e
+            scratch[c + 1] = f
             sums.add(v, e, max: m, isTarget: labels .== Float(c), factor: factors?[c])
+            sums.add(w, f, max: m, isTarget: labels .== Float(c + 1), factor: factors?[c + 1])
         }
         let out = finish(sums, max: m, valid: valid, itemScale: itemScale)
         if out.finite {
@@ -283,11 +296,11 @@ struct SoftmaxSums {
     var factor: SIMD8<Float>
 
     /// Empty sums; the factor starts at 1 when there are no per-class factors.
-    @inline(__always)
+    @_transparent
     init(_ unitFactor: Bool) { factor = SIMD8<Float>(repeating: unitFactor ? 1 : 0) }
 
     /// Adds one class: its logits `v` and exponentials `e`.
-    @inline(__always)
+    @_transparent
     mutating func add(_ v: SIMD8<Float>, _ e: SIMD8<Float>, max m: SIMD8<Float>, isTarget: SIMDMask<SIMD8<Int32>>, factor f: Float?) {
         let peak = v .== m
         others += e.replacing(with: 0, where: peak)
@@ -304,6 +317,18 @@ enum SoftmaxLanes {
     /// Lane-wise max (a NaN in `b` is passed over; one in `a` stays).
     @inline(__always)
     static func max(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+
+    /// e^a and e^b: one sixteen-lane exponential in an AVX-512 build (two eight-lane ones otherwise),
+    /// so the class loop there costs half the instructions.
+    @_transparent
+    static func exp(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+        #if LOSSD_WIDE_VECTORS
+        let e = VectorMath.exp(FloatVector(lowHalf: a, highHalf: b))
+        return (e.lowHalf, e.highHalf)
+        #else
+        return (VectorMath.exp(a), VectorMath.exp(b))
+        #endif
+    }
 
     /// Eight class indices from `t + i` as float32, exactly (valid indices are below 2²²).
     ///
@@ -329,7 +354,7 @@ enum SoftmaxLanes {
                                       UInt32(p.load(fromByteOffset: 6, as: UInt8.self)), UInt32(p.load(fromByteOffset: 7, as: UInt8.self)))
             return unsafeBitCast(bytes | magic, to: SIMD8<Float>.self) - 0x1p23
         }
-        return S.vector(t, i)
+        return S.eight(t, i)
     }
 
     /// Transposes the 8 × 8 floats at `source` (row-major, rows 32 bytes apart) into `destination`,
