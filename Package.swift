@@ -96,7 +96,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // Compiles openapi.yaml in as OpenAPIDocument.yaml, the document GET /openapi.yaml serves.
+            plugins: ["EmbedOpenAPI"]
         ),
         .executableTarget(
             name: "lossd",
@@ -106,6 +108,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Build-time only: embeds the top-level openapi.yaml into LossService as a string constant,
+        // so the file is the one source and the binary stays self-contained (no resource bundle).
+        .executableTarget(name: "EmbedTextTool", path: "Plugins/EmbedTextTool"),
+        .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["EmbedTextTool"]),
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"]),
         .testTarget(name: "TensorCodecsTests", dependencies: ["TensorCodecs"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
