@@ -14,7 +14,9 @@ extension LossService {
         let match = Self.routes.match(request.path, registry: registry)
         let route = match.template
         let loss = match.lossLabel
-        metrics.requestStarted(bytes: request.body.count)
+        // The log line needs these, not the request: the worker frees the body once decoded.
+        let (method, path, bytesIn) = (request.method, request.path, request.body.count)
+        metrics.requestStarted(bytes: bytesIn)
         let finish: @Sendable (HTTPResponse) -> Void = { [self] response in
             var response = response
             response.headers.set("X-Request-Id", requestID)
@@ -22,8 +24,8 @@ extension LossService {
             metrics.requestFinished(route: route, loss: loss ?? "", status: response.status.code,
                                     bytes: response.body.count, duration: duration)
             var metadata: Logger.Metadata = [
-                "request_id": "\(requestID)", "method": "\(request.method)", "path": "\(request.path)", "route": "\(route)",
-                "status": "\(response.status.code)", "bytes_in": "\(request.body.count)",
+                "request_id": "\(requestID)", "method": "\(method)", "path": "\(path)", "route": "\(route)",
+                "status": "\(response.status.code)", "bytes_in": "\(bytesIn)",
                 "bytes_out": "\(response.body.count)", "duration_ms": "\(Self.milliseconds(duration))",
             ]
             if let loss { metadata["loss"] = "\(loss)" }

@@ -7,9 +7,11 @@ import TensorCodecs
 
 /// The lossd application: routes HTTP requests to the loss catalog and the worker pool.
 ///
-/// Routing and cheap answers (health, catalog) happen on the connection's queue; decoding,
-/// computing and encoding a loss run on the ``WorkerPool``, and so does the server's
-/// gzip work (``offload(_:)``): responses a worker produced are compressed on that worker.
+/// One route table (``routes``) matches every request; its match labels metrics and logs.
+/// Cheap answers (health, catalog, metadata) happen on the connection's queue; compute routes
+/// run one pipeline on the ``WorkerPool`` — a wire format decodes, the registry evaluates, a
+/// wire format encodes (``compute(_:request:formats:)``) — and so does the server's gzip work
+/// (``offload(_:)``): responses a worker produced are compressed on that worker.
 public final class LossService: HTTPResponder {
     /// Service settings.
     public struct Configuration: Sendable {
@@ -77,10 +79,11 @@ public final class LossService: HTTPResponder {
         case .immediate(let respond):
             completion(Self.answer(errors) { () throws(ServiceError) in try respond(self, match) })
         case .compute(let formats):
+            let handoff = RequestHandoff(request)
             let accepted = pool.submit { [self] in
                 let started = ContinuousClock.now
                 var response = Self.answer(errors) { () throws(ServiceError) in
-                    try compute(try match.requireLoss(), request: request, formats: formats)
+                    try compute(try match.requireLoss(), request: handoff.take(), formats: formats)
                 }
                 let duration = ContinuousClock.now - started
                 metrics.computed(loss: match.lossLabel ?? "", duration: duration)
