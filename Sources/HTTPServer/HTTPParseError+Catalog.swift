@@ -12,9 +12,6 @@ extension HTTPParseError {
         "malformed_version", "the HTTP version must look like HTTP/1.1")
     static let unsupportedVersion = HTTPParseError(
         .httpVersionNotSupported, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1 are supported")
-    static func unknownMethod(_ method: String) -> HTTPParseError {
-        HTTPParseError(.notImplemented, "method_not_implemented", "the method '\(method)' is not implemented")
-    }
     static let headerBlockTooLarge = HTTPParseError(
         .requestHeaderFieldsTooLarge, "header_fields_too_large", "the header block is larger than the server accepts")
     static let tooManyHeaderFields = HTTPParseError(

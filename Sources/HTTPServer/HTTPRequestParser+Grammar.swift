@@ -1,10 +1,5 @@
 /// Byte-level grammar of the request line and field lines (RFC 9112 §3 and §5).
 extension HTTPRequestParser {
-    /// Methods this server knows (RFC 9110 §9 plus PATCH); others get 501 (§9.1).
-    static let knownMethods: Set<String> = [
-        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-    ]
-
     /// request-line = method SP request-target SP HTTP-version (RFC 9112 §3), single
     /// spaces only: lenient whitespace parsing invites request smuggling (§3, §11.2).
     static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> PartialHead {
@@ -21,8 +16,11 @@ extension HTTPRequestParser {
             throw .invalidTarget
         }
         let version = try parseVersion(versionBytes)
+        // Any syntactically valid token is handed to the app, which knows its routes: a method a
+        // route does not allow (QUERY, PROPFIND, a typo) is its 405 with `Allow`, as an app
+        // server answers it, rather than a blanket 501 from the framing layer (RFC 9110 §9.1
+        // makes 501 a SHOULD for methods the *origin* does not recognise; the app is the origin).
         let method = String(decoding: methodBytes, as: UTF8.self)
-        guard knownMethods.contains(method) else { throw .unknownMethod(method) }
         let target = String(decoding: targetBytes, as: UTF8.self)
         guard isValidTargetForm(target, method: method) else { throw .invalidTarget }
         return PartialHead(method: method, target: target, version: version)

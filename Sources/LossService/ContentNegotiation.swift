@@ -1,14 +1,14 @@
 import Foundation
 import HTTPServer
 
-/// The body formats of `POST /v1/losses/{name}` and how a request picks them.
+/// The body formats of `POST /v1/losses/{name}`: the registry of `/v1` wire formats.
 ///
 /// The request format comes from `Content-Type`; the response format from `Accept`
 /// (RFC 9110 §12.5.1, with q-values), defaulting to the request's format.
 enum LossFormat: Sendable, Equatable {
-    /// `application/json` (DESIGN.md §2).
+    /// `application/json` (DESIGN.md §2): ``JSONFormat``.
     case json
-    /// A safetensors file (`application/vnd.safetensors`, or `application/octet-stream`).
+    /// A safetensors file (`application/vnd.safetensors`, or `application/octet-stream`): ``SafetensorsFormat``.
     case safetensors
 
     /// The media type a response in this format is labelled with by default.
@@ -17,6 +17,27 @@ enum LossFormat: Sendable, Equatable {
         case .json: "application/json"
         case .safetensors: "application/vnd.safetensors"
         }
+    }
+
+    /// The wire format, answering with `Content-Type: mediaType`.
+    func wireFormat(mediaType: String) -> any LossWireFormat {
+        switch self {
+        case .json: JSONFormat()
+        case .safetensors: SafetensorsFormat(mediaType: mediaType)
+        }
+    }
+}
+
+/// `/v1`'s negotiation: `Content-Type` picks the decoder, `Accept` the encoder, both before the
+/// body is read.
+struct V1FormatNegotiation: WireFormatNegotiation {
+    /// - Throws: ``ServiceError`` 415 for an unsupported `Content-Type`, 406 for an `Accept` lossd cannot satisfy.
+    func choose(for request: HTTPRequest) throws(ServiceError) -> WireFormatChoice {
+        let requestFormat = try ContentNegotiation.requestFormat(contentType: request.headers["Content-Type"])
+        let response = try ContentNegotiation.responseFormat(accept: request.headers["Accept"], preferred: requestFormat)
+        let encoder = response.format.wireFormat(mediaType: response.mediaType)
+        return WireFormatChoice(decoder: requestFormat.wireFormat(mediaType: requestFormat.mediaType),
+                                encoder: { _ in encoder })
     }
 }
 
@@ -35,7 +56,7 @@ enum ContentNegotiation {
     ///
     /// `application/x-www-form-urlencoded` counts as JSON because `curl -d` sends it for
     /// any body. - Throws: ``ServiceError`` 415 for any other media type.
-    static func requestFormat(contentType: String?) throws -> LossFormat {
+    static func requestFormat(contentType: String?) throws(ServiceError) -> LossFormat {
         let mediaType = contentType.map(bareMediaType) ?? ""
         switch mediaType {
         case "application/vnd.safetensors", "application/octet-stream":
@@ -58,7 +79,7 @@ enum ContentNegotiation {
     /// `type/*` over `*/*`); the highest non-zero q wins and ties go to `preferred`, then to
     /// the order of ``offers``; `application/octet-stream` counts only when named. No header, or an empty one, means `preferred`.
     /// - Throws: ``ServiceError`` 406 when every offer has q = 0 or matches no range.
-    static func responseFormat(accept: String?, preferred: LossFormat) throws -> (format: LossFormat, mediaType: String) {
+    static func responseFormat(accept: String?, preferred: LossFormat) throws(ServiceError) -> (format: LossFormat, mediaType: String) {
         let ranges = accept.map(parseAccept) ?? []
         guard !ranges.isEmpty else { return (preferred, preferred.mediaType) }
         var best: (format: LossFormat, mediaType: String, quality: Double, rank: Int)?

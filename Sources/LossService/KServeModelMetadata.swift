@@ -17,7 +17,7 @@ enum KServeModelMetadata {
     /// Protocol extensions lossd implements (names as Triton spells them).
     static let extensions = ["binary_tensor_data", "parameters"]
     /// The outputs every model produces, in default order.
-    static let outputNames = ["loss", "grad"]
+    static let outputNames = ResultTensor.allCases.map(\.name)
 
     /// `GET /v2`: `{"name", "version", "extensions"}`.
     static func server() -> [UInt8] {

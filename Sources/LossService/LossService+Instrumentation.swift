@@ -3,16 +3,20 @@ import HTTPServer
 import Logging
 
 extension LossService {
-    /// Answers one request: assigns its request id, serves `/metrics`, hands everything else
-    /// to the router, then logs one line and records metrics when the response is ready.
+    /// Answers one request: assigns its request id, matches its route, dispatches it, then logs
+    /// one line and records metrics — labelled with the route table's match — when the response is ready.
     /// - Parameters:
     ///   - request: The parsed request.
     ///   - completion: Receives the response, from any thread.
     public func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
         let requestID = Self.requestID(from: request.headers["X-Request-Id"])
-        let (route, loss) = routeLabels(request.path)
-        metrics.requestStarted(bytes: request.body.count)
+        let match = Self.routes.match(request.path, registry: registry)
+        let route = match.template
+        let loss = match.lossLabel
+        // The log line needs these, not the request: the worker frees the body once decoded.
+        let (method, path, bytesIn) = (request.method, request.path, request.body.count)
+        metrics.requestStarted(bytes: bytesIn)
         let finish: @Sendable (HTTPResponse) -> Void = { [self] response in
             var response = response
             response.headers.set("X-Request-Id", requestID)
@@ -20,8 +24,8 @@ extension LossService {
             metrics.requestFinished(route: route, loss: loss ?? "", status: response.status.code,
                                     bytes: response.body.count, duration: duration)
             var metadata: Logger.Metadata = [
-                "request_id": "\(requestID)", "method": "\(request.method)", "path": "\(request.path)",
-                "status": "\(response.status.code)", "bytes_in": "\(request.body.count)",
+                "request_id": "\(requestID)", "method": "\(method)", "path": "\(path)", "route": "\(route)",
+                "status": "\(response.status.code)", "bytes_in": "\(bytesIn)",
                 "bytes_out": "\(response.body.count)", "duration_ms": "\(Self.milliseconds(duration))",
             ]
             if let loss { metadata["loss"] = "\(loss)" }
@@ -31,17 +35,7 @@ extension LossService {
             logger.info("request", metadata: metadata)
             completion(response)
         }
-        if request.path == "/metrics" {
-            guard request.method == "GET" || request.method == "HEAD" else {
-                finish(Self.errorResponse(ServiceError.methodNotAllowed(request.method, allowed: ["GET", "HEAD"])))
-                return
-            }
-            let body = metrics.render(queueDepth: pool.queueDepth, busyWorkers: pool.running,
-                                      openConnections: connectionCount?())
-            finish(HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body))
-            return
-        }
-        handle(request, completion: finish)
+        dispatch(request, match: match, completion: finish)
     }
 
     /// The client's `X-Request-Id` when it is short printable ASCII, otherwise a new UUID.
@@ -51,31 +45,6 @@ extension LossService {
             return header
         }
         return UUID().uuidString.lowercased()
-    }
-
-    /// Low-cardinality labels: the route template and, on loss routes, the canonical loss
-    /// name (`unknown` for names not in the catalog, so clients cannot mint new series).
-    func routeLabels(_ path: String) -> (route: String, loss: String?) {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        func canonical(_ name: Substring) -> String {
-            registry.loss(named: String(name).removingPercentEncodingOrSelf)?.descriptor.name ?? "unknown"
-        }
-        if segments.count == 3, segments[0] == "v1", segments[1] == "losses" {
-            return ("/v1/losses/{name}", canonical(segments[2]))
-        }
-        if segments.count >= 3, segments[0] == "v2", segments[1] == "models" {
-            var route = "/v2/models/{name}"
-            var index = 3
-            if segments.count >= 5, segments[3] == "versions" { route += "/versions/{version}"; index = 5 }
-            if index < segments.count { route += "/" + segments[index...].joined(separator: "/") }
-            return (route.count > 64 ? "other" : route, canonical(segments[2]))
-        }
-        switch path {
-        case "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/losses", "/v2", "/v2/health/live", "/v2/health/ready":
-            return (path, nil)
-        default:
-            return ("other", nil)
-        }
     }
 
     static func milliseconds(_ duration: Duration) -> String {

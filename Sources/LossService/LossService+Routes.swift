@@ -2,53 +2,62 @@ import HTTPServer
 import LossCore
 
 extension LossService {
-    /// Maps a request to an immediate answer or a compute job.
-    ///
-    /// Routes (DESIGN.md §2): `/healthz`, `/readyz`, `/v1/losses`, `/v1/losses/{name}`, and
-    /// the KServe v2 routes under `/v2` (``routeKServe(_:segments:)``).
-    func route(_ request: HTTPRequest) throws -> Routed {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if segments.first == "v2" { return try routeKServe(request, segments: segments) }
-        switch segments.count {
-        case 1 where segments[0] == "healthz":
-            try allow(request, ["GET", "HEAD"])
-            return .immediate(Self.json(#"{"status":"ok"}"#))
-        case 1 where segments[0] == "readyz":
-            try allow(request, ["GET", "HEAD"])
-            try checkReady()
-            return .immediate(Self.json(#"{"status":"ready"}"#))
-        case 1 where segments[0] == "openapi.yaml":
-            try allow(request, ["GET", "HEAD"])
-            return .immediate(HTTPResponse(headers: ["Content-Type": "application/yaml"], body: Self.openAPIBytes))
-        case 2 where segments == ["v1", "losses"]:
-            try allow(request, ["GET", "HEAD"])
-            return .immediate(Self.json(catalog))
-        case 3 where segments[0] == "v1" && segments[1] == "losses":
-            let name = segments[2].removingPercentEncodingOrSelf
-            guard let loss = registry.loss(named: name) else {
-                // Unknown names are 404 whatever the method, so a typo in a POST is reported as such.
-                throw ServiceError.unknownLoss(name, registry: registry)
-            }
-            switch request.method {
-            case "GET", "HEAD":
-                return .immediate(Self.json(LossCatalog.describe(loss.descriptor)))
-            case "POST":
-                return .compute(loss: loss.descriptor.name) { [self] in try compute(loss, request: request) }
-            default:
-                throw ServiceError.methodNotAllowed(request.method, allowed: ["GET", "HEAD", "POST"])
-            }
-        default:
-            throw ServiceError(.notFound, code: "not_found", "no route for \(request.path)")
-        }
-    }
+    /// Every route lossd serves (DESIGN.md §2): operations, the `/v1` loss API and the KServe v2 /
+    /// Open Inference Protocol as NVIDIA Triton serves it, whose model routes also exist under
+    /// `/v2/models/{name}/versions/1/…` and whose errors carry Triton's statuses.
+    static let routes = RouteTable(routes: [
+        Route("/healthz", Route.get { _, _ in json(#"{"status":"ok"}"#) }),
+        Route("/readyz", Route.get { service, _ throws(ServiceError) in
+            try service.checkReady()
+            return json(#"{"status":"ready"}"#)
+        }),
+        Route("/metrics", Route.get { service, _ in service.renderMetrics() }),
+        Route("/openapi.yaml", Route.get { _, _ in
+            HTTPResponse(headers: ["Content-Type": "application/yaml"], body: openAPIBytes)
+        }),
+        Route("/v1/losses", Route.get { service, _ in json(service.catalog) }),
+        Route("/v1/losses/{name}", Route.get { _, match throws(ServiceError) in
+            json(LossCatalog.describe(try match.requireLoss().descriptor))
+        } + Route.post(V1FormatNegotiation())),
+
+        Route("/v2", errors: .triton, Route.get { _, _ in json(KServeModelMetadata.server()) }),
+        Route("/v2/health/live", errors: .triton, Route.get { _, _ in HTTPResponse(status: .ok) }),
+        Route("/v2/health/ready", errors: .triton, Route.get(ready)),
+        Route("/v2/models/{name}", errors: .triton, Route.get(modelMetadata)),
+        Route("/v2/models/{name}/ready", errors: .triton, Route.get(ready)),
+        Route("/v2/models/{name}/infer", errors: .triton, Route.post(KServeFormatNegotiation())),
+        Route("/v2/models/{name}/versions/{version}", errors: .triton, Route.get(modelMetadata)),
+        Route("/v2/models/{name}/versions/{version}/ready", errors: .triton, Route.get(ready)),
+        Route("/v2/models/{name}/versions/{version}/infer", errors: .triton, Route.post(KServeFormatNegotiation())),
+    ])
 
     /// The OpenAPI document served at `/openapi.yaml`, encoded once.
     static let openAPIBytes = Array(OpenAPIDocument.yaml.utf8)
 
-    func allow(_ request: HTTPRequest, _ methods: [String]) throws {
-        guard methods.contains(request.method) else {
-            throw ServiceError.methodNotAllowed(request.method, allowed: methods)
+    /// KServe readiness: an empty 200, or 503 while draining.
+    @Sendable private static func ready(_ service: LossService, _: RouteMatch) throws(ServiceError) -> HTTPResponse {
+        try service.checkReady()
+        return HTTPResponse(status: .ok)
+    }
+
+    /// `GET /v2/models/{name}`: the loss as a KServe model.
+    @Sendable private static func modelMetadata(_: LossService, _ match: RouteMatch) throws(ServiceError) -> HTTPResponse {
+        json(KServeModelMetadata.model(try match.requireLoss().descriptor))
+    }
+
+    /// 503 with `Retry-After` while draining, so load balancers stop sending work.
+    func checkReady() throws(ServiceError) {
+        if isDraining {
+            throw ServiceError(.serviceUnavailable, code: "draining", "lossd is shutting down",
+                               headers: ["Retry-After": "1"])
         }
+    }
+
+    /// `GET /metrics`: the Prometheus text exposition, gauges refreshed first.
+    func renderMetrics() -> HTTPResponse {
+        let body = metrics.render(queueDepth: pool.queueDepth, busyWorkers: pool.running,
+                                  openConnections: connectionCount?())
+        return HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body)
     }
 
     static func json(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {

@@ -7,9 +7,11 @@ import TensorCodecs
 
 /// The lossd application: routes HTTP requests to the loss catalog and the worker pool.
 ///
-/// Routing and cheap answers (health, catalog) happen on the connection's queue; decoding,
-/// computing and encoding a loss run on the ``WorkerPool``, and so does the server's
-/// gzip work (``offload(_:)``): responses a worker produced are compressed on that worker.
+/// One route table (``routes``) matches every request; its match labels metrics and logs.
+/// Cheap answers (health, catalog, metadata) happen on the connection's queue; compute routes
+/// run one pipeline on the ``WorkerPool`` — a wire format decodes, the registry evaluates, a
+/// wire format encodes (``compute(_:request:formats:)``) — and so does the server's gzip work
+/// (``offload(_:)``): responses a worker produced are compressed on that worker.
 public final class LossService: HTTPResponder {
     /// Service settings.
     public struct Configuration: Sendable {
@@ -62,54 +64,44 @@ public final class LossService: HTTPResponder {
         pool.submit(work)
     }
 
-    /// Routes one request; loss computations go to the worker pool.
-    func handle(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// Answers one matched request: immediate routes here, compute routes on the worker pool.
+    /// Every error, from routing, a handler or a worker, becomes a response in ``answer(_:_:)``.
+    func dispatch(_ request: HTTPRequest, match: RouteMatch, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+        let errors = match.errors
+        let handler: Route.Handler
         do {
-            switch try route(request) {
-            case .immediate(let response):
-                completion(response)
-            case .compute(let loss, let job):
-                let accepted = pool.submit { [metrics] in
-                    let started = ContinuousClock.now
-                    var response = Self.catching { try job() }
-                    let duration = ContinuousClock.now - started
-                    metrics.computed(loss: loss, duration: duration)
-                    // Server-Timing lets clients (and the request log) see worker time.
-                    response.headers.set("Server-Timing", "compute;dur=\(Self.milliseconds(duration))")
-                    completion(response)
-                }
-                if !accepted { completion(Self.errorResponse(ServiceError.overloaded)) }
-            }
+            handler = try match.handler(for: request.method)
         } catch {
-            completion(Self.errorResponse(error))
+            completion(Self.answer(errors) { throw error })
+            return
+        }
+        switch handler {
+        case .immediate(let respond):
+            completion(Self.answer(errors) { () throws(ServiceError) in try respond(self, match) })
+        case .compute(let formats):
+            let handoff = RequestHandoff(request)
+            let accepted = pool.submit { [self] in
+                let started = ContinuousClock.now
+                var response = Self.answer(errors) { () throws(ServiceError) in
+                    try compute(try match.requireLoss(), request: handoff.take(), formats: formats)
+                }
+                let duration = ContinuousClock.now - started
+                metrics.computed(loss: match.lossLabel ?? "", duration: duration)
+                // Server-Timing lets clients (and the request log) see worker time.
+                response.headers.set("Server-Timing", "compute;dur=\(Self.milliseconds(duration))")
+                completion(response)
+            }
+            if !accepted { completion(Self.answer(errors) { throw ServiceError.overloaded }) }
         }
     }
 
-    enum Routed {
-        case immediate(HTTPResponse)
-        /// Work for the pool, labelled with the canonical loss name for metrics.
-        case compute(loss: String, @Sendable () throws -> HTTPResponse)
-    }
-
-    static func catching(_ body: () throws -> HTTPResponse) -> HTTPResponse {
-        do { return try body() } catch { return errorResponse(error) }
-    }
-
-    /// The JSON error body for any error (a non-``ServiceError`` is a bug: 500).
-    static func errorResponse(_ error: any Error) -> HTTPResponse {
-        let serviceError: ServiceError = switch error {
-        case let error as ServiceError: error
-        case let error as LossError: ServiceError(error)
-        default: ServiceError(.internalServerError, code: "internal_error", "internal error: \(error)")
+    /// The one place an error becomes a response: `body`'s answer, or its error as the route's
+    /// dialect reports it (a non-``ServiceError`` is a bug: 500).
+    static func answer(_ errors: ErrorDialect, _ body: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch {
+            return ServiceError(reporting: error).inDialect(errors).response
         }
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("error"); writer.string(serviceError.message)
-        writer.key("code"); writer.string(serviceError.code)
-        if let field = serviceError.field { writer.key("field"); writer.string(field) }
-        writer.endObject()
-        var headers = serviceError.headers
-        headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: serviceError.status, headers: headers, body: writer.bytes)
     }
 }

@@ -5,7 +5,7 @@ import TensorCodecs
 enum QueryParameters {
     /// Each value is read as a JSON scalar (number, `true`/`false`, `null`, a list) when it
     /// parses as one, otherwise as a string.
-    static func parse(_ query: String?) throws -> [String: ParameterValue] {
+    static func parse(_ query: String?) -> [String: ParameterValue] {
         guard let query, !query.isEmpty else { return [:] }
         var parameters: [String: ParameterValue] = [:]
         for pair in query.split(separator: "&") {

@@ -36,6 +36,22 @@ public struct ServiceError: Error, Sendable, Equatable {
         self.init(.unprocessableContent, code: error.code.rawValue, error.message, field: error.field)
     }
 
+    /// Any error as the service reports it — the one place errors become statuses: a
+    /// `ServiceError` as it is, a ``LossError`` as 422, anything else as a 500 (a bug: every
+    /// refusal lossd means to make is one of the first two).
+    public init(reporting error: any Error) {
+        switch error {
+        case let error as ServiceError: self = error
+        case let error as LossError: self.init(error)
+        default: self = .internalError("\(error)")
+        }
+    }
+
+    /// 500: something lossd did not anticipate.
+    static func internalError(_ detail: String) -> ServiceError {
+        ServiceError(.internalServerError, code: "internal_error", "internal error: \(detail)")
+    }
+
     /// 404 for an unknown loss, suggesting the nearest registered name.
     static func unknownLoss(_ name: String, registry: LossRegistry) -> ServiceError {
         var message = "unknown loss '\(name)'"

@@ -45,55 +45,19 @@ public struct KServeResponse: Sendable, Equatable {
         public var headerLength: Int?
     }
 
-    /// Encodes the response: `{"model_name", "model_version"?, "id"?, "outputs": [{"name",
-    /// "datatype", "shape", "data"} | {…, "parameters": {"binary_data_size": n}}]}`, then the
-    /// binary outputs' bytes back to back.
+    /// Encodes the response: ``header(modelName:modelVersion:id:outputs:)``, then the binary
+    /// outputs' bytes back to back in output order.
     public func encoded() -> Encoded {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("model_name")
-        writer.string(modelName)
-        if let modelVersion {
-            writer.key("model_version")
-            writer.string(modelVersion)
+        let layout = outputs.map { output -> HeaderOutput in
+            output.binary ? .binary(name: output.name, dtype: output.tensor.dtype, shape: output.tensor.shape)
+                : .inline(name: output.name, tensor: output.tensor)
         }
-        if let id {
-            writer.key("id")
-            writer.string(id)
-        }
-        writer.key("outputs")
-        writer.beginArray()
-        var binaryBytes = 0
-        for output in outputs {
-            writer.beginObject()
-            writer.key("name")
-            writer.string(output.name)
-            writer.key("datatype")
-            writer.string(output.tensor.dtype.kserveDatatype)
-            writer.key("shape")
-            writer.integers(output.tensor.shape)
-            if output.binary {
-                let size = output.tensor.count * output.tensor.dtype.itemSize
-                binaryBytes += size
-                writer.key("parameters")
-                writer.beginObject()
-                writer.key("binary_data_size")
-                writer.integer(size)
-                writer.endObject()
-            } else {
-                writer.key("data")
-                writer.flatData(of: output.tensor)
-            }
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
-
+        var body = Self.header(modelName: modelName, modelVersion: modelVersion, id: id, outputs: layout)
         guard outputs.contains(where: \.binary) else {
-            return Encoded(body: writer.bytes, headerLength: nil)
+            return Encoded(body: body, headerLength: nil)
         }
-        var body = writer.bytes
         let headerLength = body.count
+        let binaryBytes = outputs.reduce(0) { $0 + ($1.binary ? $1.tensor.count * $1.tensor.dtype.itemSize : 0) }
         body.reserveCapacity(headerLength + binaryBytes)
         for output in outputs where output.binary {
             TensorBytes.append(output.tensor.storage, to: &body)

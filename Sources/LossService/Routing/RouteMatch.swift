@@ -1,0 +1,46 @@
+import HTTPServer
+import LossCore
+
+/// What the route table made of a request's path: the route and loss, or why there is none.
+///
+/// Metrics, logs and handlers read this; nothing re-parses the path. Labels stay low-cardinality:
+/// the template (`other` when no route matched) and the canonical loss name (`unknown` for a
+/// name not in the catalog, so clients cannot mint new series).
+struct RouteMatch: Sendable {
+    /// The matched route; `nil` when no template fits the path.
+    let route: Route?
+    /// The loss `{name}` resolved to.
+    let loss: (any Loss.Type)?
+    /// Why the path itself cannot be served (unknown route, loss or version), whatever the method.
+    let failure: ServiceError?
+
+    /// The `route` label: the template, or `other`.
+    var template: String { route?.template ?? "other" }
+
+    /// The `loss` label on routes with `{name}`: the canonical name or `unknown`; `nil` elsewhere.
+    var lossLabel: String? {
+        guard route?.segments.contains(.loss) == true else { return nil }
+        return loss?.descriptor.name ?? "unknown"
+    }
+
+    /// How errors are reported: the route's dialect, lossd's own when no route matched.
+    var errors: ErrorDialect { route?.errors ?? .standard }
+
+    /// The handler for `method`.
+    /// - Throws: ``failure`` when the path cannot be served; 405 with `Allow` when the route does
+    ///   not allow `method` — any token, including methods lossd implements nowhere (`QUERY`).
+    func handler(for method: String) throws(ServiceError) -> Route.Handler {
+        if let failure { throw failure }
+        guard let route else { throw ServiceError.internalError("a match without a route or failure") }
+        guard let handler = route.handler(for: method) else {
+            throw ServiceError.methodNotAllowed(method, allowed: route.allowedMethods)
+        }
+        return handler
+    }
+
+    /// The resolved loss, for handlers of routes with `{name}`.
+    func requireLoss() throws(ServiceError) -> any Loss.Type {
+        guard let loss else { throw ServiceError.internalError("route \(template) has no loss") }
+        return loss
+    }
+}

@@ -1,0 +1,53 @@
+import HTTPServer
+import LossCore
+
+/// Matches request paths against ``Route`` templates.
+///
+/// Paths are split on `/` with empty segments dropped (`/v1//losses` is `/v1/losses`); a
+/// template matches a path of as many segments whose literals agree. Templates are tried in
+/// order and must not overlap. Parameters are resolved left to right and the first that fails
+/// decides the answer (an unknown loss is 404 whatever the method, so a typo in a POST is
+/// reported as such).
+struct RouteTable: Sendable {
+    /// The routes, tried in order.
+    let routes: [Route]
+
+    /// The match for `path`; never throws — a path no route serves is a match with a ``RouteMatch/failure``.
+    func match(_ path: String, registry: LossRegistry) -> RouteMatch {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        for route in routes where route.segments.count == parts.count {
+            guard zip(route.segments, parts).allSatisfy({ segment, part in
+                if case .literal(let text) = segment { return part == text }
+                return true
+            }) else { continue }
+            return resolve(route, parts: parts, registry: registry)
+        }
+        return RouteMatch(route: nil, loss: nil, failure: ServiceError(.notFound, code: "not_found", "no route for \(path)"))
+    }
+
+    private func resolve(_ route: Route, parts: [Substring], registry: LossRegistry) -> RouteMatch {
+        var loss: (any Loss.Type)?
+        for (segment, part) in zip(route.segments, parts) {
+            switch segment {
+            case .literal:
+                continue
+            case .loss:
+                let name = String(part).removingPercentEncodingOrSelf
+                loss = registry.loss(named: name)
+                guard loss != nil else {
+                    return RouteMatch(route: route, loss: nil, failure: ServiceError.unknownLoss(name, registry: registry))
+                }
+            case .version:
+                let version = String(part).removingPercentEncodingOrSelf
+                guard version == KServeModelMetadata.modelVersion else {
+                    let model = loss?.descriptor.name ?? ""
+                    return RouteMatch(route: route, loss: loss, failure: ServiceError(
+                        .notFound, code: "unknown_version",
+                        "model '\(model)' has no version '\(version.prefix(32))' (only '\(KServeModelMetadata.modelVersion)')",
+                        field: "version"))
+                }
+            }
+        }
+        return RouteMatch(route: route, loss: loss, failure: nil)
+    }
+}
