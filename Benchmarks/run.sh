@@ -103,6 +103,12 @@ fastapi_port="$(wait_for_port "$logs/fastapi.log" 'running on http://127\.0\.0\.
 sink_port="$(wait_for_port "$logs/sink.log" 'on 127\.0\.0\.1:[0-9]+')"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if ! git -C "$root" diff --quiet HEAD 2>/dev/null; then commit="$commit (dirty)"; fi
+# lossd's own code: the last commit that touched it (the benchmark harness changes more often).
+sources="$(git -C "$root" log -1 --format=%h -- Sources Package.swift 2>/dev/null || true)"
+if [[ -n "$sources" ]]; then
+    if ! git -C "$root" diff --quiet HEAD -- Sources Package.swift 2>/dev/null; then sources="$sources + uncommitted changes"; fi
+    commit="$commit; lossd sources at $sources"
+fi
 echo "lossd on 127.0.0.1:$lossd_port, reference service on :$python_port, FastAPI on :$fastapi_port, sink on :$sink_port" >&2
 
 cd "$here"
