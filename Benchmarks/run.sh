@@ -9,6 +9,7 @@
 #   PYTHON=/path/to/python Benchmarks/run.sh --losses mse,dice --sizes 1K,64K
 #   KERNELS=1 Benchmarks/run.sh            # also the kernel-only table (Benchmarks/Kernels)
 #   CODECS=0 Benchmarks/run.sh             # skip the JSON codec microbenchmark (Benchmarks/Codecs)
+#   WAIT_FOR_IDLE=600 Benchmarks/run.sh    # after the builds, wait up to 600 s for a 1-minute load < 1
 #
 # Builds lossd (and codec-bench) in release, runs codec-bench, starts lossd,
 # Benchmarks/reference_service.py, Benchmarks/baselines/fastapi_service.py and
@@ -51,8 +52,24 @@ lossd="$(swift build -c release --package-path "$root" --scratch-path "$scratch"
 # The JSON codec microbenchmark (MB/s of JSON text, no HTTP), before any service runs.
 codecs_report=""
 if [[ "${CODECS:-1}" == 1 ]]; then
-    echo "building and running the JSON codec microbenchmark (Benchmarks/Codecs)..." >&2
+    echo "building the JSON codec microbenchmark (Benchmarks/Codecs)..." >&2
     swift build -c release --package-path "$here/Codecs" --scratch-path "$here/Codecs/.build" --product codec-bench >&2
+fi
+
+# On a shared machine: WAIT_FOR_IDLE=SECONDS waits up to that long for a 1-minute load below 1.
+if [[ -n "${WAIT_FOR_IDLE:-}" ]]; then
+    deadline=$((SECONDS + WAIT_FOR_IDLE))
+    while awk '{ exit !($1 >= 1.0) }' /proc/loadavg && (( SECONDS < deadline )); do
+        echo "waiting for the machine to go idle (load $(cut -d' ' -f1 /proc/loadavg))..." >&2
+        sleep 30
+    done
+fi
+if awk -v cores="$(nproc)" '{ exit !($1 > cores / 2) }' /proc/loadavg; then
+    echo "run.sh: warning: 1-minute load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores; figures will be noisy" >&2
+fi
+
+if [[ "${CODECS:-1}" == 1 ]]; then
+    echo "running the JSON codec microbenchmark..." >&2
     codecs_report="$logs/codecs.md"
     "$(swift build -c release --package-path "$here/Codecs" --scratch-path "$here/Codecs/.build" --show-bin-path)/codec-bench" \
         parse > "$codecs_report"
