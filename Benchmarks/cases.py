@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from safetensors.numpy import save as save_safetensors
 
 LOSSES = ("mse", "bce_with_logits", "dice", "cross_entropy")
-SIZES = {"1K": 1_000, "64K": 64_000, "1M": 1_000_000}
+SIZES = {"1K": 1_000, "64K": 64_000, "1M": 1_000_000, "16M": 16_000_000}
 CLASSES = 10
 
 
@@ -53,6 +53,12 @@ class Case:
 
     def safetensors_body(self) -> bytes:
         return save_safetensors({"input": self.input, "target": self.target})
+
+    def mask_safetensors_body(self) -> bytes | None:
+        """dice/bce_with_logits with a uint8 0/1 target, as a segmentation client sends it (else None)."""
+        if self.loss not in ("dice", "bce_with_logits"):
+            return None
+        return save_safetensors({"input": self.input, "target": self.target.astype(np.uint8)})
 
     def torch_step(self):
         """A closure running forward + backward in float32 on preallocated tensors; returns (loss, grad)."""
