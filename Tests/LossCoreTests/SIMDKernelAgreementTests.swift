@@ -152,6 +152,20 @@ import LossCore
         }
     }
 
+    @Test("region losses past 2²¹ elements (σ recomputed in pass 2, not parked) agree with the Double path",
+          arguments: ["dice", "iou", "tversky"])
+    func regionRecomputingTheSigmoid(_ name: String) throws {
+        var random = Random(state: 29)
+        let shape = [2, 1, 1024, 1031]
+        let count = Tensor.elementCount(of: shape)!
+        #expect(count >= 1 << 21)
+        let input = try Tensor(shape: shape, float32: (0..<count).map { _ in random.logit() })
+        let target = try Self.target(.uint8, shape: shape, &random)
+        for perImage in [false, true] {
+            try Self.check(name, ["per_image": .bool(perImage)], input: input, target: target)
+        }
+    }
+
     @Test("region options: ignore_index, probabilities, squared_pred, soft targets")
     func regionOptions() throws {
         var random = Random(state: 17)

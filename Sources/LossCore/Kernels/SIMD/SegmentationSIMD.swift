@@ -17,6 +17,14 @@ struct SegmentationSIMD {
     /// Elements whose target equals this take no part; `nil` when no `ignore_index` was given.
     let ignored: Float?
 
+    /// Whether pass 2 recomputes σ(−|x|) from x instead of reading what pass 1 parked in the
+    /// gradient buffer. Past a few MB the park is a round trip through DRAM — a write and a read of
+    /// the whole gradient, 8 bytes per element — which costs more than the exponential (16-lane
+    /// AVX-512: ~0.2 ns per element); in cache the park is the cheaper one. Both give the same bits.
+    var recomputesSigmoid: Bool {
+        fromLogits && term == nil && ignored == nil && input.count >= 1 << 21
+    }
+
     /// Whether the SIMD passes handle this configuration (else the Double reference path runs).
     static func supports(mode: SegmentationMode, target: Tensor, fromLogits: Bool, term: SegmentationElementTerm?) -> Bool {
         guard mode != .multiclass else { return false }
@@ -104,6 +112,13 @@ extension SegmentationSIMD {
         let step = FloatVector.lanes
         // Separate loops so the common cases carry no per-element test of options.
         switch (fromLogits, term != nil, ignored != nil) {
+        case (true, false, false) where recomputesSigmoid:
+            var unused = FloatVector()
+            while i + step <= last {
+                accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false,
+                           cache: nil, stored: &unused)
+                i += step
+            }
         case (true, false, false):
             while i + step <= last { accumulate(Float.vector(x, i), S.vector(t, i), everything, into: &sums, logits: true, withTerm: false, cache: cache + i); i += step }
         case (false, false, false):
@@ -121,7 +136,7 @@ extension SegmentationSIMD {
             var lanes = FloatVector()
             accumulate(Float.partial(x, i, count: rest), S.partial(t, i, count: rest), mask, into: &sums,
                        logits: fromLogits, withTerm: term != nil, cache: nil, stored: &lanes)
-            if fromLogits { for lane in 0..<rest { cache[i + lane] = lanes[lane] } }
+            if fromLogits && !recomputesSigmoid { for lane in 0..<rest { cache[i + lane] = lanes[lane] } }
         }
         return SIMD8(sums.intersection.sum(), sums.prediction.sum(), sums.truth.sum(), Double(sums.valid.sum()),
                      sums.term.sum(), 0, 0, 0)
@@ -184,6 +199,13 @@ extension SegmentationSIMD {
         let last = base + end
         let step = FloatVector.lanes
         switch (fromLogits, term != nil, ignored != nil) {
+        case (true, false, false) where recomputesSigmoid:
+            while i + step <= last {
+                let m = SigmoidPair(Float.vector(x, i), withTail: false).signedSmall
+                let d = gradient(m, S.vector(t, i), coefficients, logits: true, withTerm: false)
+                UnsafeMutableRawPointer(o + i).storeBytes(of: d, as: FloatVector.self)
+                i += step
+            }
         case (true, false, false):
             while i + step <= last {
                 let d = gradient(Float.vector(UnsafePointer(o), i), S.vector(t, i), coefficients, logits: true, withTerm: false)
@@ -200,8 +222,9 @@ extension SegmentationSIMD {
         }
         if i < last {
             let rest = last - i
-            let d = gradient(Float.partial(fromLogits ? UnsafePointer(o) : x, i, count: rest), S.partial(t, i, count: rest), coefficients,
-                             logits: fromLogits, withTerm: term != nil)
+            let lanes = recomputesSigmoid ? SigmoidPair(Float.partial(x, i, count: rest), withTail: false).signedSmall
+                : Float.partial(fromLogits ? UnsafePointer(o) : x, i, count: rest)
+            let d = gradient(lanes, S.partial(t, i, count: rest), coefficients, logits: fromLogits, withTerm: term != nil)
             for lane in 0..<rest { o[i + lane] = d[lane] }
         }
     }

@@ -37,6 +37,7 @@ public struct LovaszSoftmaxLoss: Loss {
     public func compute(_ batch: LossBatch<Double>) throws(LossError) -> LossOutput<Double> { try run(batch) }
 
     private func run<T: LossFloat>(_ batch: LossBatch<T>) throws(LossError) -> LossOutput<T> {
+        if !fromLogits { try SegmentationEngine.requireProbabilities(batch.input) }
         guard batch.shape.count >= 2 else {
             throw LossError(.invalidTensor, "'input' must have shape (N, C, d…), got \(batch.shape)", field: "input")
         }

@@ -38,6 +38,7 @@ enum SegmentationEngine {
         term: SegmentationElementTerm? = nil, gradient: UnsafeMutableBufferPointer<T>,
         objective: ([SegmentationGroupSums], SegmentationLayout) throws(LossError) -> SegmentationValue
     ) throws(LossError) -> LossValue<T> {
+        if !options.fromLogits { try requireProbabilities(batch.input) }
         let simd = T.self == Float.self
             && SegmentationSIMD.supports(mode: options.mode, target: batch.target, fromLogits: options.fromLogits, term: term)
         let layout = try SegmentationLayout(shape: batch.shape, target: batch.target, options: options, decodingDense: !simd)
@@ -123,5 +124,15 @@ enum SegmentationEngine {
             partials[g] = partial.scaled(factor)
         }
         return SegmentationValue(vector: vector, shape: [vector.count], entry: entry, partials: partials)
+    }
+
+    /// With `from_logits: false` the input is taken as probabilities, as PyTorch's
+    /// `binary_cross_entropy` takes them: a value outside [0, 1] (or NaN) would make the loss
+    /// meaningless, so it is refused the way `bce` refuses it.
+    static func requireProbabilities<T: LossFloat>(_ input: [T]) throws(LossError) {
+        // `!(0...1).contains` also rejects NaN.
+        guard let bad = input.first(where: { !(0...1).contains($0) }) else { return }
+        throw LossError(.invalidValue, "'input' must hold probabilities in [0, 1] when from_logits is false, got \(bad)",
+                        field: "input")
     }
 }
