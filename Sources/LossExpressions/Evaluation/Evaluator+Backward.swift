@@ -44,10 +44,22 @@ extension Evaluator {
             return []
         case .unary(let function):
             let x = values[operands[0]]
+            // relu and sign select rather than multiply (PyTorch's threshold_backward, zeros_like):
+            // an infinite upstream gradient stays out of where the derivative is 0.
+            if function == .relu || function == .sign {
+                return [(operands[0], (0..<node.count).map { function.derivative(x[$0], y[$0]) == 0 ? 0 : g[$0] })]
+            }
             return [(operands[0], (0..<node.count).map { g[$0] * function.derivative(x[$0], y[$0]) })]
         case .binary(let op):
             let a = operand(0), b = operand(1)
             var result: [(Int, [T])] = []
+            if op == .minimum || op == .maximum {
+                // Masked as PyTorch's minimum/maximum backward: the unchosen side gets exactly 0.
+                func masked(_ d: T, _ g: T) -> T { d == 0 ? 0 : (d == 1 ? g : g / 2) }
+                if needs(0) { result.append((operands[0], (0..<node.count).map { masked(op.derivativeLeft(a[$0], b[$0], y[$0]), g[$0]) })) }
+                if needs(1) { result.append((operands[1], (0..<node.count).map { masked(op.derivativeRight(a[$0], b[$0], y[$0]), g[$0]) })) }
+                return result
+            }
             if needs(0) { result.append((operands[0], (0..<node.count).map { g[$0] * op.derivativeLeft(a[$0], b[$0], y[$0]) })) }
             if needs(1) { result.append((operands[1], (0..<node.count).map { g[$0] * op.derivativeRight(a[$0], b[$0], y[$0]) })) }
             return result
