@@ -79,6 +79,9 @@ let package = Package(
     targets: [
         // Pure math: tensors, kernels, losses. No I/O.
         .target(name: "LossCore", swiftSettings: kernelSettings),
+        // The expression language (EXPRESSIONS.md): parser, shapes, evaluation, reverse-mode autodiff.
+        // Knows tensors and the loss catalog, not HTTP or wire formats.
+        .target(name: "LossExpressions", dependencies: ["LossCore"]),
         // Wire formats for tensors. Knows tensors, not HTTP or losses.
         .target(name: "TensorCodecs", dependencies: ["LossCore"]),
         // System zlib (zlib1g-dev) with wrappers for the init macros Swift cannot import.
@@ -92,7 +95,7 @@ let package = Package(
         .target(
             name: "LossService",
             dependencies: [
-                "LossCore", "TensorCodecs", "HTTPServer",
+                "LossCore", "LossExpressions", "TensorCodecs", "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -113,6 +116,7 @@ let package = Package(
         .executableTarget(name: "EmbedTextTool", path: "Plugins/EmbedTextTool"),
         .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["EmbedTextTool"]),
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"]),
+        .testTarget(name: "LossExpressionsTests", dependencies: ["LossExpressions", "LossCore"]),
         .testTarget(name: "TensorCodecsTests", dependencies: ["TensorCodecs"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(

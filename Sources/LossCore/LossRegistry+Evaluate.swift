@@ -27,6 +27,12 @@ public struct LossResult: Sendable, Equatable {
     public var loss: Tensor
     /// d(loss)/d(input), shaped and typed as the input.
     public var grad: Tensor
+
+    /// Creates a result (for evaluators outside the registry, such as the expression engine).
+    public init(loss: Tensor, grad: Tensor) {
+        self.loss = loss
+        self.grad = grad
+    }
 }
 
 extension LossRegistry {

@@ -17,7 +17,7 @@ extension LossService {
         let choice = try formats.choose(for: request)
         let call = try choice.decoder.decode(request, loss: loss)
         request.body = []
-        return try choice.encoder(call).encode(LossEvaluation(registry: registry, call: call))
+        return try choice.encoder(call).encode(LossEvaluation(registry: registry, call: call, expressionLimits: expressionLimits))
     }
 }
 

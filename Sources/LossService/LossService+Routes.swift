@@ -16,6 +16,8 @@ extension LossService {
             HTTPResponse(headers: ["Content-Type": "application/yaml"], body: openAPIBytes)
         }),
         Route("/v1/losses", Route.get { service, _ in json(service.catalog) }),
+        // Custom losses (EXPRESSIONS.md): literal templates, tried before `{name}`.
+        Route("/v1/losses/expression", loss: ExpressionLoss.self, Route.post(V1FormatNegotiation())),
         Route("/v1/losses/{name}", Route.get { _, match throws(ServiceError) in
             json(LossCatalog.describe(try match.requireLoss().descriptor))
         } + Route.post(V1FormatNegotiation())),
@@ -25,6 +27,7 @@ extension LossService {
         Route("/v2/health/ready", errors: .triton, Route.get(ready)),
         Route("/v2/models/{name}", errors: .triton, Route.get(modelMetadata)),
         Route("/v2/models/{name}/ready", errors: .triton, Route.get(ready)),
+        Route("/v2/models/expression/infer", errors: .triton, loss: ExpressionLoss.self, Route.post(KServeFormatNegotiation())),
         Route("/v2/models/{name}/infer", errors: .triton, Route.post(KServeFormatNegotiation())),
         Route("/v2/models/{name}/versions/{version}", errors: .triton, Route.get(modelMetadata)),
         Route("/v2/models/{name}/versions/{version}/ready", errors: .triton, Route.get(ready)),

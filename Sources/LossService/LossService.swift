@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import LossCore
+import LossExpressions
 import Synchronization
 import TensorCodecs
 
@@ -17,14 +18,19 @@ public final class LossService: HTTPResponder {
     public struct Configuration: Sendable {
         /// Worker pool sizing.
         public var workers: WorkerPool.Configuration
+        /// Limits on custom-loss expressions (EXPRESSIONS.md "Safety and errors").
+        public var expressionLimits: ExpressionLimits
         /// Creates a configuration.
-        public init(workers: WorkerPool.Configuration = .init()) {
+        public init(workers: WorkerPool.Configuration = .init(), expressionLimits: ExpressionLimits = .standard) {
             self.workers = workers
+            self.expressionLimits = expressionLimits
         }
     }
 
     let registry: LossRegistry
     let pool: WorkerPool
+    /// Limits on custom-loss expressions.
+    let expressionLimits: ExpressionLimits
     let logger: Logger
     /// `GET /v1/losses`, rendered once: the registry never changes.
     let catalog: [UInt8]
@@ -48,6 +54,7 @@ public final class LossService: HTTPResponder {
                 logger: Logger = Logger(label: "lossd")) {
         self.registry = registry
         self.pool = WorkerPool(configuration: configuration.workers)
+        self.expressionLimits = configuration.expressionLimits
         self.logger = logger
         self.catalog = LossCatalog.list(registry)
     }

@@ -32,6 +32,18 @@ struct Lossd: ParsableCommand {
     @Option(help: "Requests that may wait for a worker before 503. [env: LOSSD_QUEUE_DEPTH] (default: 64)")
     var queueDepth: Int?
 
+    @Option(help: "Largest custom-loss expression source in bytes. [env: LOSSD_EXPRESSION_MAX_BYTES] (default: 65536)")
+    var expressionMaxBytes: Int?
+
+    @Option(help: "Most syntax nodes in one expression. [env: LOSSD_EXPRESSION_MAX_NODES] (default: 10000)")
+    var expressionMaxNodes: Int?
+
+    @Option(help: "Deepest nesting in one expression. [env: LOSSD_EXPRESSION_MAX_DEPTH] (default: 256)")
+    var expressionMaxDepth: Int?
+
+    @Option(help: "Most element operations (nodes × elements) one expression may cost. [env: LOSSD_EXPRESSION_WORK_BUDGET] (default: 1073741824)")
+    var expressionWorkBudget: Int?
+
     @Option(help: "Largest request body in bytes, after decompression. [env: LOSSD_MAX_BODY_SIZE] (default: 268435456)")
     var maxBodySize: Int?
 

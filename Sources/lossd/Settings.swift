@@ -55,6 +55,12 @@ struct Settings {
         workers.workers = try resolver.integer(command.workers, "LOSSD_WORKERS", in: 1...4096) ?? workers.workers
         workers.queueDepth = try resolver.integer(command.queueDepth, "LOSSD_QUEUE_DEPTH", in: 1...1_000_000) ?? workers.queueDepth
         serviceConfiguration.workers = workers
+        var limits = serviceConfiguration.expressionLimits
+        limits.maxSourceBytes = try resolver.integer(command.expressionMaxBytes, "LOSSD_EXPRESSION_MAX_BYTES", in: 1...(1 << 30)) ?? limits.maxSourceBytes
+        limits.maxNodes = try resolver.integer(command.expressionMaxNodes, "LOSSD_EXPRESSION_MAX_NODES", in: 1...10_000_000) ?? limits.maxNodes
+        limits.maxDepth = try resolver.integer(command.expressionMaxDepth, "LOSSD_EXPRESSION_MAX_DEPTH", in: 1...1024) ?? limits.maxDepth
+        limits.workBudget = try resolver.integer(command.expressionWorkBudget, "LOSSD_EXPRESSION_WORK_BUDGET", in: 1...(1 << 50)) ?? limits.workBudget
+        serviceConfiguration.expressionLimits = limits
 
         if let name = try resolver.string(command.logLevel, "LOSSD_LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: name.lowercased()) else {

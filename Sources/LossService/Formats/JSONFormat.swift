@@ -12,7 +12,7 @@ import TensorCodecs
 /// a reduced loss is a JSON number, an unreduced one a tensor object.
 struct JSONFormat: LossWireFormat {
     /// Top-level members a request may carry: the tensor roles, then `params`.
-    static let members = TensorRole.names + ["params"]
+    static let members = TensorRole.names + ["params", "expression", "wrt"]
     /// The dtype each tensor member takes when it names none: targets are inferred like
     /// `torch.tensor` (booleans → bool, integers → int64), everything else is float32.
     static let tensorFields: [String: DTypeDefault] = Dictionary(uniqueKeysWithValues: TensorRole.all.map {
@@ -59,6 +59,7 @@ struct JSONFormat: LossWireFormat {
                 }
             }
         }
+        try ExpressionMembers.read(object, into: &parameters)
         return LossCall(loss: loss, parameters: parameters, inputs: inputs)
     }
 

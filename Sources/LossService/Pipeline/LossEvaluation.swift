@@ -1,4 +1,5 @@
 import LossCore
+import LossExpressions
 
 /// A decoded ``LossCall`` about to be evaluated, handed to the format that encodes the answer.
 ///
@@ -10,6 +11,8 @@ struct LossEvaluation: Sendable {
     let registry: LossRegistry
     /// What to evaluate.
     let call: LossCall
+    /// Limits for ``ExpressionLoss`` calls.
+    var expressionLimits: ExpressionLimits = .standard
 
     /// The gradient's dtype: the input's.
     var gradientDType: DType { call.inputs.input.dtype }
@@ -36,6 +39,9 @@ struct LossEvaluation: Sendable {
     /// Evaluates the loss, allocating its gradient.
     /// - Throws: ``ServiceError`` 422 for unusable parameters or tensors.
     func result() throws(ServiceError) -> LossResult {
+        if call.loss == ExpressionLoss.self {
+            return try ExpressionCall.evaluate(call, registry: registry, limits: expressionLimits)
+        }
         do {
             return try registry.evaluate(call.loss, parameters: call.parameters, inputs: call.inputs)
         } catch {
@@ -48,6 +54,11 @@ struct LossEvaluation: Sendable {
     /// - Returns: The loss tensor.
     /// - Throws: ``ServiceError`` 422 for unusable parameters or tensors.
     func loss(writingGradientInto gradient: UnsafeMutableRawBufferPointer) throws(ServiceError) -> Tensor {
+        if call.loss == ExpressionLoss.self {
+            let result = try result()
+            result.grad.withUnsafeBytes { gradient.copyMemory(from: $0) }
+            return result.loss
+        }
         do {
             return try registry.evaluate(call.loss, parameters: call.parameters, inputs: call.inputs, gradientInto: gradient)
         } catch {

@@ -34,6 +34,8 @@ struct Route: Sendable {
     let methods: [(method: String, handler: Handler)]
     /// How errors on this route are reported.
     let errors: ErrorDialect
+    /// The loss of a route whose template names none (`/v1/losses/expression`).
+    var fixedLoss: (any Loss.Type)?
 
     /// Creates a route from its template.
     /// - Parameters:
@@ -51,6 +53,13 @@ struct Route: Sendable {
         }
         self.methods = methods
         self.errors = errors
+    }
+
+    /// A route that always computes `loss` (a literal template tried before `{name}`).
+    init(_ template: String, errors: ErrorDialect = .standard, loss: any Loss.Type,
+         _ methods: [(method: String, handler: Handler)]) {
+        self.init(template, errors: errors, methods)
+        self.fixedLoss = loss
     }
 
     /// The methods, in `Allow` order.

@@ -19,6 +19,7 @@ struct RouteMatch: Sendable {
 
     /// The `loss` label on routes with `{name}`: the canonical name or `unknown`; `nil` elsewhere.
     var lossLabel: String? {
+        if let fixed = route?.fixedLoss { return fixed.descriptor.name }
         guard route?.segments.contains(.loss) == true else { return nil }
         return loss?.descriptor.name ?? "unknown"
     }

@@ -26,7 +26,7 @@ struct RouteTable: Sendable {
     }
 
     private func resolve(_ route: Route, parts: [Substring], registry: LossRegistry) -> RouteMatch {
-        var loss: (any Loss.Type)?
+        var loss: (any Loss.Type)? = route.fixedLoss
         for (segment, part) in zip(route.segments, parts) {
             switch segment {
             case .literal:
