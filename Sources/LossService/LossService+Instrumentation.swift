@@ -17,7 +17,11 @@ extension LossService {
         // The log line needs these, not the request: the worker frees the body once decoded.
         let (method, path, bytesIn) = (request.method, request.path, request.body.count)
         metrics.requestStarted(bytes: bytesIn)
+        activityCount.add(1, ordering: .relaxed)
+        inFlightCount.add(1, ordering: .relaxed)
         let finish: @Sendable (HTTPResponse) -> Void = { [self] response in
+            inFlightCount.subtract(1, ordering: .relaxed)
+            activityCount.add(1, ordering: .relaxed)
             var response = response
             response.headers.set("X-Request-Id", requestID)
             let duration = ContinuousClock.now - started
