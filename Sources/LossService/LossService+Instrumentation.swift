@@ -48,10 +48,16 @@ extension LossService {
            header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return header
         }
-        return UUID().uuidString.lowercased()
+        return RequestID.random()
     }
 
+    /// `duration` in milliseconds with three decimals (`12.345`), as `String(format: "%.3f")`
+    /// prints it, without Foundation's formatter (twice per request on the hot path).
     static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.3f", Double(duration.nanosecondsClamped) / 1e6)
+        let microseconds = (duration.nanosecondsClamped + 500) / 1000
+        let (whole, fraction) = microseconds.quotientAndRemainder(dividingBy: 1000)
+        let digits = String(abs(fraction))
+        let sign = microseconds < 0 && whole == 0 ? "-" : ""
+        return sign + String(whole) + "." + String(repeating: "0", count: 3 - digits.count) + digits
     }
 }
