@@ -48,21 +48,17 @@ extension HTTPConnection {
     }
 
     /// Writes as much as the socket takes; arms the write source on EAGAIN.
+    ///
+    /// Queued buffers go out together in one gather write (`sendmsg`), so a response head and
+    /// its body cost one system call and the client sees the head with the first body bytes.
     func flush() {
         guard phase != .closed else { return }
-        while let first = outgoing.first {
-            let offset = outgoingOffset
-            let result = first.withUnsafeBytes { raw in
-                SystemSocket.send(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
-            }
+        while !outgoing.isEmpty {
+            let result = withGatheredOutgoing { SystemSocket.send(fd, gathering: $0) }
             switch result {
             case .wrote(let count):
-                outgoingOffset += count
+                consumeOutgoing(count)
                 clock.lastWriteProgress = ConnectionClock.now()
-                if outgoingOffset >= first.count {
-                    outgoing.removeFirst()
-                    outgoingOffset = 0
-                }
             case .wouldBlock:
                 armWriteSource()
                 return
@@ -74,6 +70,39 @@ extension HTTPConnection {
         }
         disarmWriteSource()
         runAfterFlush()
+    }
+
+    /// Most buffers handed to one gather write (a head and a body, or an interim response too).
+    static let maxGather = 4
+
+    /// Lends the unsent bytes of the first ``maxGather`` queued buffers to `body`.
+    private func withGatheredOutgoing<R>(_ body: ([UnsafeRawBufferPointer]) -> R) -> R {
+        var collected: [UnsafeRawBufferPointer] = []
+        collected.reserveCapacity(Self.maxGather)
+        func gather(_ index: Int) -> R {
+            guard index < min(outgoing.count, Self.maxGather) else { return body(collected) }
+            return outgoing[index].withUnsafeBytes { raw in
+                collected.append(UnsafeRawBufferPointer(rebasing: raw[(index == 0 ? outgoingOffset : 0)...]))
+                return gather(index + 1)
+            }
+        }
+        return gather(0)
+    }
+
+    /// Drops `count` sent bytes from the front of the queue.
+    private func consumeOutgoing(_ count: Int) {
+        var remaining = count
+        while remaining > 0, let first = outgoing.first {
+            let left = first.count - outgoingOffset
+            if remaining >= left {
+                remaining -= left
+                outgoing.removeFirst()
+                outgoingOffset = 0
+            } else {
+                outgoingOffset += remaining
+                remaining = 0
+            }
+        }
     }
 
     private func runAfterFlush() {

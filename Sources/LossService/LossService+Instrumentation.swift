@@ -17,7 +17,11 @@ extension LossService {
         // The log line needs these, not the request: the worker frees the body once decoded.
         let (method, path, bytesIn) = (request.method, request.path, request.body.count)
         metrics.requestStarted(bytes: bytesIn)
+        activityCount.add(1, ordering: .relaxed)
+        inFlightCount.add(1, ordering: .relaxed)
         let finish: @Sendable (HTTPResponse) -> Void = { [self] response in
+            inFlightCount.subtract(1, ordering: .relaxed)
+            activityCount.add(1, ordering: .relaxed)
             var response = response
             response.headers.set("X-Request-Id", requestID)
             let duration = ContinuousClock.now - started
@@ -44,10 +48,16 @@ extension LossService {
            header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return header
         }
-        return UUID().uuidString.lowercased()
+        return RequestID.random()
     }
 
+    /// `duration` in milliseconds with three decimals (`12.345`), as `String(format: "%.3f")`
+    /// prints it, without Foundation's formatter (twice per request on the hot path).
     static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.3f", Double(duration.nanosecondsClamped) / 1e6)
+        let microseconds = (duration.nanosecondsClamped + 500) / 1000
+        let (whole, fraction) = microseconds.quotientAndRemainder(dividingBy: 1000)
+        let digits = String(abs(fraction))
+        let sign = microseconds < 0 && whole == 0 ? "-" : ""
+        return sign + String(whole) + "." + String(repeating: "0", count: 3 - digits.count) + digits
     }
 }

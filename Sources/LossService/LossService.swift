@@ -35,6 +35,9 @@ public final class LossService: HTTPResponder {
     /// `GET /v1/losses`, rendered once: the registry never changes.
     let catalog: [UInt8]
     private let draining = Atomic<Bool>(false)
+    /// Requests started and finished (each bumps it) and requests in flight, for ``activity``.
+    let activityCount = Atomic<Int>(0)
+    let inFlightCount = Atomic<Int>(0)
     /// Prometheus metrics for `GET /metrics`.
     public let metrics = ServiceMetrics()
     private let connectionCounter = Mutex<(@Sendable () -> Int)?>(nil)
@@ -61,6 +64,12 @@ public final class LossService: HTTPResponder {
 
     /// Marks the service as draining: `/readyz` answers 503 from now on.
     public func beginDraining() { draining.store(true, ordering: .relaxed) }
+
+    /// A count that changes whenever a request starts or finishes, and whether one is running:
+    /// lets the process tell an idle service from a busy one (lossd trims its heap when idle).
+    public var activity: (count: Int, inFlight: Bool) {
+        (activityCount.load(ordering: .relaxed), inFlightCount.load(ordering: .relaxed) > 0)
+    }
 
     /// Whether ``beginDraining()`` was called.
     public var isDraining: Bool { draining.load(ordering: .relaxed) }

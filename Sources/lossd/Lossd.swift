@@ -92,6 +92,8 @@ struct Lossd: ParsableCommand {
     var logFormat: String?
 
     func run() throws {
+        // Before any other thread allocates: large buffers are reused from one heap (see MemoryPolicy).
+        let ownsMalloc = MemoryPolicy.configure(environment: ProcessInfo.processInfo.environment)
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
         let logger = settings.makeLogger()
         let service = LossService(configuration: settings.serviceConfiguration, logger: logger)
@@ -111,6 +113,7 @@ struct Lossd: ParsableCommand {
             throw ValidationError("cannot listen on \(settings.serverConfiguration.host):\(settings.serverConfiguration.port): \(error)")
         }
         service.connectionCount = { server.connectionCount }
+        if ownsMalloc { MemoryPolicy.trimWhenIdle { service.activity } }
         logger.info("lossd listening", metadata: [
             "address": "\(settings.serverConfiguration.host):\(server.localPort)",
             "workers": "\(settings.serviceConfiguration.workers.workers)",

@@ -31,7 +31,7 @@ final class OffloadProbe: HTTPResponder {
 
     func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
         responses.add(1, ordering: .sequentiallyConsistent)
-        if DispatchQueue.getSpecific(key: HTTPConnection.ioQueueKey) != true {
+        if DispatchQueue.getSpecific(key: HTTPConnection.ioQueueKey) == nil {
             respondedOffIOQueue.store(true, ordering: .sequentiallyConsistent)
         }
         if completesElsewhere {

@@ -20,6 +20,8 @@ enum ResponseBody {
         var outcome: Result<Tensor, ServiceError> = .failure(ServiceError.internalError("gradient not written"))
         let body = [UInt8](unsafeUninitializedCapacity: size + alignment - 1) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
+            // The kernel's first writes fault the body in: 2 MB pages where it is large.
+            LargeBuffers.adviseHugePages(raw)
             let base = Int(bitPattern: raw.baseAddress)
             let misalignment = (base + gradientOffset) % alignment
             let written = gradientOffset + (misalignment == 0 ? 0 : alignment - misalignment)

@@ -34,7 +34,7 @@ public enum TensorBytes {
         case .bfloat16: return .bfloat16(copy(bytes, count, as: UInt16.self))
         case .int64: return .int64(copy(bytes, count, as: Int64.self))
         case .int32: return .int32(copy(bytes, count, as: Int32.self))
-        case .uint8: return .uint8(Array(bytes.bindMemory(to: UInt8.self)))
+        case .uint8: return .uint8(copy(bytes, count, as: UInt8.self))
         case .bool:
             var flags = [Bool]()
             flags.reserveCapacity(count)
@@ -64,6 +64,8 @@ public enum TensorBytes {
     /// One `memcpy` into a new array of the element type (the wire and the host are both little-endian).
     private static func copy<Element: BitwiseCopyable>(_ bytes: UnsafeRawBufferPointer, _ count: Int, as: Element.Type) -> [Element] {
         [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // A multi-megabyte tensor is fresh memory: 2 MB pages instead of thousands of 4 KB faults.
+            LargeBuffers.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             if count > 0, let base = bytes.baseAddress {
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(start: base, count: bytes.count))
             }
