@@ -86,10 +86,13 @@ class Client:
         self._admin_token = admin_token if admin_token is not None else token
         self._session = requests.Session()
         self._session.headers["User-Agent"] = "lossd-python/0.1"
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override
+        # a Session's own `verify`, which would silently drop `tls_ca`.
+        self._tls: Dict[str, Any] = {}
         if tls_ca is not None:
-            self._session.verify = tls_ca
+            self._tls["verify"] = tls_ca
         if client_cert is not None:
-            self._session.cert = client_cert
+            self._tls["cert"] = client_cert
 
     def __repr__(self) -> str:
         return f"Client({self.url!r})"
@@ -204,7 +207,7 @@ class Client:
         while True:
             try:
                 response = self._session.request(method, self.url + path, data=data, headers=headers,
-                                                 timeout=self.timeout)
+                                                 timeout=self.timeout, **self._tls)
             except requests.exceptions.SSLError as error:
                 raise LossError(0, "tls_error", None, str(error)) from error
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
