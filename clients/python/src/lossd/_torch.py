@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -58,8 +59,21 @@ class _RemoteLossFunction(torch.autograd.Function):
         out: List[Optional[torch.Tensor]] = [None, None]
         for name, tensor, needed in zip(ctx.names, tensors, ctx.needs_input_grad[2:]):
             grad = grads.get(name)
+            if needed and grad is None:
+                _warn_constant(ctx.module.name, name)
             out.append(_device_like(grad, tensor) if needed and grad is not None else None)
         return tuple(out)
+
+
+_warned: set = set()
+
+
+def _warn_constant(loss: str, tensor: str) -> None:
+    """Warns once per loss and tensor that a tensor requiring grad gets none from lossd."""
+    if (loss, tensor) not in _warned:
+        _warned.add((loss, tensor))
+        warnings.warn(f"lossd answers no gradient of {loss!r} for {tensor!r}; RemoteLoss treats it as a constant",
+                      stacklevel=3)
 
 
 class RemoteLoss(torch.nn.Module):
