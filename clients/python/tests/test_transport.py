@@ -64,13 +64,13 @@ def test_lossd_overloaded_under_concurrent_load_still_answers_every_request() ->
     server = start_lossd("--workers", "1", "--queue-depth", "1")
     try:
         rng = np.random.default_rng(1)
-        x = rng.normal(size=(1 << 18,)).astype(np.float32)
-        t = (rng.random(1 << 18) > 0.5).astype(np.uint8)
+        x = rng.normal(size=(1 << 16,)).astype(np.float32)
+        t = (rng.random(1 << 16) > 0.5).astype(np.uint8)
         want = lossd.Client(server.url).compute("dice", x, t)
         results, errors = [], []
 
         def worker() -> None:
-            with lossd.Client(server.url, retries=50, max_retry_wait=0.05) as client:
+            with lossd.Client(server.url, retries=2000, max_retry_wait=0.02) as client:
                 try:
                     for _ in range(4):
                         results.append(client.compute("dice", x, t))
