@@ -120,11 +120,13 @@ class Client:
 
     def catalog(self) -> List[Dict[str, Any]]:
         """``GET /v1/losses``: every loss with its aliases, formula, inputs, parameters and reductions."""
-        return self._json("GET", "/v1/losses")["losses"]
+        losses: List[Dict[str, Any]] = self._json("GET", "/v1/losses")["losses"]
+        return losses
 
     def describe(self, name: str) -> Dict[str, Any]:
         """``GET /v1/losses/{name}``: one loss's catalog entry (raises ``LossError`` 404 if unknown)."""
-        return self._json("GET", f"/v1/losses/{quote(name, safe='')}")
+        entry: Dict[str, Any] = self._json("GET", f"/v1/losses/{quote(name, safe='')}")
+        return entry
 
     def compute(self, name: str, input: Any = None, target: Any = None, *, weight: Any = None,
                 grad_output: Any = None, tensors: Optional[Mapping[str, Any]] = None,

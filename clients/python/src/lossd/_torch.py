@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 from torch.autograd.function import once_differentiable
@@ -65,7 +65,7 @@ class _RemoteLossFunction(torch.autograd.Function):
         return tuple(out)
 
 
-_warned: set = set()
+_warned: Set[Tuple[str, str]] = set()
 
 
 def _warn_constant(loss: str, tensor: str) -> None:
@@ -132,7 +132,8 @@ class RemoteLoss(torch.nn.Module):
             if not isinstance(value, torch.Tensor):
                 raise TypeError(f"{key} must be a torch.Tensor, not {type(value).__name__}")
         names = tuple(k for k, _ in pairs)
-        return _RemoteLossFunction.apply(self, names, *(v for _, v in pairs))
+        loss: torch.Tensor = _RemoteLossFunction.apply(self, names, *(v for _, v in pairs))
+        return loss
 
     def _positional_roles(self, count: int) -> Sequence[str]:
         """Names for positional tensors: ``input, target`` for up to two; for more, the
