@@ -72,12 +72,56 @@ def generalized_dice(x, t, w, v, p):
         wt = wt + infs * torch.max(wt, dim=1)[0].unsqueeze(1)
     else:
         wt = wt + infs * torch.max(wt)
-    snr, sdr = ref.smoothing(p)
+    # MONAI's defaults: smooth_nr = smooth_dr = 1e-5 (not the family's smooth = 1).
+    s = p.get("smooth", 1e-5)
+    snr, sdr = p.get("smooth_nr", s), p.get("smooth_dr", s)
     reduce_dim = 1 if per_image else 0
     numer = 2.0 * (intersection * wt).sum(reduce_dim) + snr
     denom = (denominator * wt).sum(reduce_dim) + sdr
     vec = (1.0 - numer / denom).reshape(-1)
     return ref.reduce_vector(vec, p)
+
+
+def monai_generalized_dice(x, t, w, v, p):
+    """MONAI's own GeneralizedDiceLoss, for the cases that map onto its arguments one to one:
+    binary/multilabel → sigmoid, multiclass → softmax + to_onehot_y, per_image → batch=False,
+    smooth_nr/smooth_dr as given (MONAI's 1e-5 defaults when absent), reduction mean."""
+    from monai.losses import GeneralizedDiceLoss
+    mode = p.get("mode", "binary")
+    from_logits = p.get("from_logits", True)
+    s = p.get("smooth", 1e-5)
+    loss = GeneralizedDiceLoss(
+        include_background=True, to_onehot_y=mode == "multiclass",
+        sigmoid=from_logits and mode != "multiclass", softmax=from_logits and mode == "multiclass",
+        w_type=p.get("w_type", "square"), reduction="mean",
+        smooth_nr=p.get("smooth_nr", s), smooth_dr=p.get("smooth_dr", s), batch=not p.get("per_image", False))
+    target = t.long().unsqueeze(1) if mode == "multiclass" else t.double().reshape(x.shape)
+    return loss(x, target)
+
+
+def monai_cases(rng):
+    """generalized_dice with its defaults, against MONAI itself (pip install monai beside torch).
+
+    float32 inputs (agreement 2e-5): MONAI computes its class weights in float32
+    (`w_func(ground_o.float())`), so it cannot be a 1e-9 float64 reference; the float64 battery
+    above uses the float64 reimplementation."""
+    r = lambda *s: torch.randn(*s, generator=rng) * 2
+    mask = lambda *s: (torch.rand(*s, generator=rng) > 0.6).double()
+    labels = lambda *s: torch.randint(0, 3, s, generator=rng)
+    g = monai_generalized_dice
+    return [
+        Case("generalized_dice", "monai_defaults_binary", g, r(2, 1, 6, 5), mask(2, 1, 6, 5), {}),
+        Case("generalized_dice", "monai_defaults_binary_float32", g, r(3, 1, 8), mask(3, 1, 8), {}),
+        Case("generalized_dice", "monai_defaults_multiclass", g, r(2, 3, 4, 5), labels(2, 4, 5), {"mode": "multiclass"}),
+        Case("generalized_dice", "monai_defaults_multilabel", g, r(2, 2, 7), mask(2, 2, 7), {"mode": "multilabel"}),
+        Case("generalized_dice", "monai_per_image", g, r(3, 3, 6), labels(3, 6), {"mode": "multiclass", "per_image": True}),
+        Case("generalized_dice", "monai_simple", g, r(2, 3, 9), labels(2, 9), {"mode": "multiclass", "w_type": "simple"}),
+        Case("generalized_dice", "monai_uniform", g, r(2, 2, 3, 3), mask(2, 2, 3, 3), {"mode": "multilabel", "w_type": "uniform"}),
+        Case("generalized_dice", "monai_probabilities", g, torch.rand(2, 1, 10, generator=rng, dtype=torch.float64),
+             mask(2, 1, 10), {"from_logits": False}),
+        Case("generalized_dice", "monai_smoothing_given", g, r(2, 3, 5), labels(2, 5),
+             {"mode": "multiclass", "smooth_nr": 0.5, "smooth_dr": 2.0}),
+    ]
 
 
 def cases(rng):
@@ -121,4 +165,4 @@ def cases(rng):
             {"mode": "multilabel", "ignore_index": 255, "per_image": True, "reduction": "none", "alpha": 0.2},
             grad_output=r(2), input_dtype="float64"),
     ]
-    return out
+    return out + monai_cases(rng)

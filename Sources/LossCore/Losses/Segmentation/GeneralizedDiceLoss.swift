@@ -19,18 +19,22 @@ public struct GeneralizedDiceLoss: Loss {
             + "loss = 1 − (2Σ_c w_c·I_c + smooth_nr)/(Σ_c w_c·(P_c + T_c) + smooth_dr). "
             + "The loss vector is [N] with per_image, else [1]; reduction mean/sum/none acts on it.",
         inputs: SegmentationOptions.inputs,
-        parameters: SegmentationOptions.specs(classWeights: false) + [
+        parameters: SegmentationOptions.specs(classWeights: false, defaultSmooth: Self.defaultSmooth) + [
             ParameterSpec("w_type", .choice(WeightType.allCases.map(\.rawValue)), default: .string("square"),
                           "Class weights from the target volume: square, simple or uniform."),
         ]
     )
+
+    /// MONAI's `smooth_nr = smooth_dr = 1e-5`, not the family's 1: with 1 a `square`-weighted loss,
+    /// whose weights 1/T_c² are tiny, is dominated by the smoothing (0.19 where MONAI gives 0.71).
+    static let defaultSmooth = 1e-5
 
     let options: SegmentationOptions
     let weightType: WeightType
 
     /// Reads the shared segmentation parameters and `w_type`.
     public init(parameters: Parameters) throws(LossError) {
-        options = try SegmentationOptions(parameters)
+        options = try SegmentationOptions(parameters, defaultSmooth: Self.defaultSmooth)
         weightType = WeightType(rawValue: parameters.string("w_type")) ?? .square
     }
 

@@ -28,10 +28,12 @@ struct SegmentationOptions: Sendable {
     var reduction: Reduction
 
     /// Reads the shared parameters; `smooth_nr`/`smooth_dr`, when given, override `smooth`.
-    init(_ parameters: Parameters) throws(LossError) {
+    /// - Parameter defaultSmooth: `smooth` when the request leaves it out: 1 for the family
+    ///   (the tutorial, SMP), MONAI's 1e-5 for `generalized_dice`.
+    init(_ parameters: Parameters, defaultSmooth: Double = 1) throws(LossError) {
         mode = SegmentationMode(rawValue: parameters.has("mode") ? parameters.string("mode") : "binary") ?? .binary
         fromLogits = parameters.has("from_logits") ? parameters.bool("from_logits") : true
-        let smooth = parameters.optionalDouble("smooth") ?? 1
+        let smooth = parameters.optionalDouble("smooth") ?? defaultSmooth
         smoothNumerator = parameters.optionalDouble("smooth_nr") ?? smooth
         smoothDenominator = parameters.optionalDouble("smooth_dr") ?? smooth
         perImage = parameters.has("per_image") ? parameters.bool("per_image") : false
@@ -62,7 +64,8 @@ struct SegmentationOptions: Sendable {
     /// - Parameters:
     ///   - smoothing: Whether the loss takes `smooth`, `smooth_nr` and `smooth_dr`.
     ///   - classWeights: Whether the loss takes `class_weights`.
-    static func specs(smoothing: Bool = true, classWeights: Bool = true) -> [ParameterSpec] {
+    ///   - defaultSmooth: The default of `smooth` (see ``init(_:defaultSmooth:)``).
+    static func specs(smoothing: Bool = true, classWeights: Bool = true, defaultSmooth: Double = 1) -> [ParameterSpec] {
         var specs: [ParameterSpec] = [
             ParameterSpec("mode", .choice(SegmentationMode.allCases.map(\.rawValue)), default: .string("binary"),
                           "binary (sigmoid, target same shape), multiclass (softmax over dim 1, class-index target (N, d…)), "
@@ -72,8 +75,9 @@ struct SegmentationOptions: Sendable {
         ]
         if smoothing {
             specs += [
-                ParameterSpec("smooth", .number(.nonNegative), default: .number(1),
-                              "Added to numerator and denominator of the score (the tutorial's smooth=1)."),
+                ParameterSpec("smooth", .number(.nonNegative), default: .number(defaultSmooth),
+                              defaultSmooth == 1 ? "Added to numerator and denominator of the score (the tutorial's smooth=1)."
+                                : "Added to numerator and denominator of the score (MONAI's smooth_nr = smooth_dr = 1e-5)."),
                 ParameterSpec("smooth_nr", .number(.nonNegative), default: nil, "Numerator smoothing; overrides smooth."),
                 ParameterSpec("smooth_dr", .number(.nonNegative), default: nil, "Denominator smoothing; overrides smooth."),
             ]
