@@ -12,6 +12,9 @@ import Synchronization
 /// snapshot is swapped only after the file is durable, so a definition is never served that a
 /// restart would lose.
 public final class LossLibrary: Sendable {
+    /// Most custom losses at once: a client looping over `PUT` cannot grow memory without bound.
+    public static let maxDefinitions = 1024
+
     /// The built-in catalog.
     let registry: LossRegistry
     /// Where definitions made over HTTP are written; `nil` keeps them in memory only.
@@ -50,7 +53,7 @@ public final class LossLibrary: Sendable {
     /// Validates and installs a definition under `name`, writing it to the store first.
     /// - Returns: The definition and whether it is new (`false`: it replaced one).
     /// - Throws: ``ServiceError``: 403 `read_only_losses`, 422 `invalid_name` / `invalid_definition`
-    ///   (line, column and caret in the message), 409 `builtin_loss`, 500 `storage_error`.
+    ///   (line, column and caret in the message), 409 `builtin_loss` / `too_many_losses`, 500 `storage_error`.
     func define(_ name: String, source: [UInt8]) throws(ServiceError) -> (definition: LossDefinition, created: Bool) {
         try checkWritable(name)
         let definition: LossDefinition
@@ -60,6 +63,11 @@ public final class LossLibrary: Sendable {
             throw ServiceError(.unprocessableContent, code: "invalid_definition", error.description, field: error.field)
         }
         return try writer.withLock { _ throws(ServiceError) in
+            let snapshot = self.snapshot
+            if snapshot.custom[name] == nil, snapshot.custom.count >= Self.maxDefinitions {
+                throw ServiceError(.conflict, code: "too_many_losses",
+                                   "this server already has \(Self.maxDefinitions) custom losses; delete one first", field: "name")
+            }
             try store?.write(source, as: name)
             let created = current.withLock { snapshot in
                 var custom = snapshot.custom
