@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(
             name: "LossServiceTests",
-            dependencies: ["LossService", "HTTPServer", "TensorCodecs", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LossService", "LossExpressions", "HTTPServer", "TensorCodecs", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "lossdTests", dependencies: ["lossd"]),
     ],

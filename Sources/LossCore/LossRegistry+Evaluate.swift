@@ -152,7 +152,9 @@ extension LossRegistry {
                         field: "ignore_index")
     }
 
-    private static func checkDTypes(_ inputs: LossInputs, for descriptor: LossDescriptor) throws(LossError) {
+    /// Checks that `inputs` carries only tensors `descriptor` takes, in the dtypes it lists, and every required one.
+    /// - Throws: ``LossError`` naming the tensor.
+    public static func checkDTypes(_ inputs: LossInputs, for descriptor: LossDescriptor) throws(LossError) {
         let present: [(String, Tensor?)] = [("input", inputs.input), ("target", inputs.target), ("weight", inputs.weight),
                                             ("var", inputs.variance), ("grad_output", inputs.gradOutput)]
         for (name, tensor) in present {

@@ -46,7 +46,7 @@ public struct LossRegistry: Sendable {
 
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent
     /// transpositions each cost 1, so the common typo "dcie" is one step from "dice".
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    public static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         let width = b.count + 1

@@ -67,6 +67,9 @@ public struct Parameters: Sendable {
         }
     }
 
+    /// Every value, the client's or a default, by name.
+    public var all: [String: ParameterValue] { values }
+
     /// Whether the client or a default supplied a value.
     public func has(_ name: String) -> Bool { values[name] != nil }
 

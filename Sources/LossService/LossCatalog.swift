@@ -4,12 +4,15 @@ import TensorCodecs
 /// JSON renderings of the loss catalog for `GET /v1/losses` and `GET /v1/losses/{name}`.
 enum LossCatalog {
     /// `{"losses": [entry, …]}` for every registered loss.
-    static func list(_ registry: LossRegistry) -> [UInt8] {
+    static func list(_ registry: LossRegistry) -> [UInt8] { list(registry.descriptors) }
+
+    /// `{"losses": [entry, …]}` for `descriptors`, in order (built-ins, then custom losses).
+    static func list(_ descriptors: [LossDescriptor]) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 32_768)
         writer.beginObject()
         writer.key("losses")
         writer.beginArray()
-        for descriptor in registry.descriptors { entry(descriptor, into: &writer) }
+        for descriptor in descriptors { entry(descriptor, into: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.bytes

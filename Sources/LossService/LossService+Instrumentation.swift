@@ -11,7 +11,7 @@ extension LossService {
     public func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
         let requestID = Self.requestID(from: request.headers["X-Request-Id"])
-        let match = Self.routes.match(request.path, registry: registry)
+        let match = Self.routes.match(request.path, losses: library.snapshot)
         let route = match.template
         let loss = match.lossLabel
         // The log line needs these, not the request: the worker frees the body once decoded.

@@ -12,10 +12,11 @@ extension LossService {
     /// tensors own their bytes — is freed before the gradient is allocated: at the peak a large
     /// request holds its payload once, not twice.
     /// - Throws: ``ServiceError``; the caller reports it in the route's dialect.
-    func compute(_ loss: any Loss.Type, request: consuming HTTPRequest,
+    func compute(_ loss: ServedLoss, request: consuming HTTPRequest,
                  formats: any WireFormatNegotiation) throws(ServiceError) -> HTTPResponse {
         let choice = try formats.choose(for: request)
-        let call = try choice.decoder.decode(request, loss: loss)
+        var call = try choice.decoder.decode(request, loss: loss.decoderType)
+        call.definition = loss.definition
         request.body = []
         return try choice.encoder(call).encode(LossEvaluation(registry: registry, call: call, expressionLimits: expressionLimits))
     }

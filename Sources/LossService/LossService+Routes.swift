@@ -15,12 +15,13 @@ extension LossService {
         Route("/openapi.yaml", Route.get { _, _ in
             HTTPResponse(headers: ["Content-Type": "application/yaml"], body: openAPIBytes)
         }),
-        Route("/v1/losses", Route.get { service, _ in json(service.catalog) }),
+        Route("/v1/losses", Route.get { service, _ in json(service.library.snapshot.catalog) }),
         // Custom losses (EXPRESSIONS.md): literal templates, tried before `{name}`.
         Route("/v1/losses/expression", loss: ExpressionLoss.self, Route.post(V1FormatNegotiation())),
         Route("/v1/losses/{name}", Route.get { _, match throws(ServiceError) in
             json(LossCatalog.describe(try match.requireLoss().descriptor))
-        } + Route.post(V1FormatNegotiation())),
+        } + Route.post(V1FormatNegotiation())
+          + Route.definitions("PUT", putDefinition) + Route.definitions("DELETE", deleteDefinition)),
 
         Route("/v2", errors: .triton, Route.get { _, _ in json(KServeModelMetadata.server()) }),
         Route("/v2/health/live", errors: .triton, Route.get { _, _ in HTTPResponse(status: .ok) }),
@@ -32,6 +33,10 @@ extension LossService {
         Route("/v2/models/{name}/versions/{version}", errors: .triton, Route.get(modelMetadata)),
         Route("/v2/models/{name}/versions/{version}/ready", errors: .triton, Route.get(ready)),
         Route("/v2/models/{name}/versions/{version}/infer", errors: .triton, Route.post(KServeFormatNegotiation())),
+        // The model-repository extension: custom losses as Triton models (LossService+Definitions).
+        Route("/v2/repository/index", errors: .triton, Route.definitions("POST", repositoryIndex)),
+        Route("/v2/repository/models/{name}/load", errors: .triton, Route.definitions("POST", repositoryLoad)),
+        Route("/v2/repository/models/{name}/unload", errors: .triton, Route.definitions("POST", repositoryUnload)),
     ])
 
     /// The OpenAPI document served at `/openapi.yaml`, encoded once.

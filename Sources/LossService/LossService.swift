@@ -27,13 +27,14 @@ public final class LossService: HTTPResponder {
         }
     }
 
-    let registry: LossRegistry
+    /// The served losses: the built-in catalog and the custom definitions, which change at run time.
+    public let library: LossLibrary
+    /// The built-in catalog.
+    var registry: LossRegistry { library.registry }
     let pool: WorkerPool
     /// Limits on custom-loss expressions.
     let expressionLimits: ExpressionLimits
     let logger: Logger
-    /// `GET /v1/losses`, rendered once: the registry never changes.
-    let catalog: [UInt8]
     private let draining = Atomic<Bool>(false)
     /// Requests started and finished (each bumps it) and requests in flight, for ``activity``.
     let activityCount = Atomic<Int>(0)
@@ -51,15 +52,16 @@ public final class LossService: HTTPResponder {
     /// Creates the service and starts its workers.
     /// - Parameters:
     ///   - configuration: Worker pool sizing.
-    ///   - registry: The losses to serve.
+    ///   - registry: The built-in losses to serve.
+    ///   - library: The custom losses (definitions, store, read-only); default: none yet, kept in
+    ///     memory, over `registry`.
     ///   - logger: Where request logs go.
     public init(configuration: Configuration = .init(), registry: LossRegistry = .standard,
-                logger: Logger = Logger(label: "lossd")) {
-        self.registry = registry
+                library: LossLibrary? = nil, logger: Logger = Logger(label: "lossd")) {
+        self.library = library ?? LossLibrary(registry: registry, limits: configuration.expressionLimits)
         self.pool = WorkerPool(configuration: configuration.workers)
         self.expressionLimits = configuration.expressionLimits
         self.logger = logger
-        self.catalog = LossCatalog.list(registry)
     }
 
     /// Marks the service as draining: `/readyz` answers 503 from now on.
@@ -106,6 +108,12 @@ public final class LossService: HTTPResponder {
                 // Server-Timing lets clients (and the request log) see worker time.
                 response.headers.set("Server-Timing", "compute;dur=\(Self.milliseconds(duration))")
                 completion(response)
+            }
+            if !accepted { completion(Self.answer(errors) { throw ServiceError.overloaded }) }
+        case .definitions(let respond):
+            let handoff = RequestHandoff(request)
+            let accepted = pool.submit { [self] in
+                completion(Self.answer(errors) { () throws(ServiceError) in try respond(self, match, handoff.take()) })
             }
             if !accepted { completion(Self.answer(errors) { throw ServiceError.overloaded }) }
         }

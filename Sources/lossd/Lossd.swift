@@ -44,6 +44,14 @@ struct Lossd: ParsableCommand {
     @Option(help: "Most element operations (nodes × elements) one expression may cost. [env: LOSSD_EXPRESSION_WORK_BUDGET] (default: 1073741824)")
     var expressionWorkBudget: Int?
 
+    @Option(help: """
+        Directory of custom-loss definitions (NAME.json, EXPRESSIONS.md "Named custom losses"), loaded at         start — a bad file stops start-up with file:line:column — and written atomically by PUT/DELETE         /v1/losses/{name} and the KServe repository load/unload. Without it, definitions made over HTTP         live in memory only. [env: LOSSD_LOSS_DIR]
+        """)
+    var lossDir: String?
+
+    @Flag(help: "Refuse PUT/DELETE /v1/losses/{name} and KServe repository load/unload (403). [env: LOSSD_READ_ONLY_LOSSES=1]")
+    var readOnlyLosses = false
+
     @Option(help: "Largest request body in bytes, after decompression. [env: LOSSD_MAX_BODY_SIZE] (default: 268435456)")
     var maxBodySize: Int?
 
@@ -96,7 +104,8 @@ struct Lossd: ParsableCommand {
         let ownsMalloc = MemoryPolicy.configure(environment: ProcessInfo.processInfo.environment)
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
         let logger = settings.makeLogger()
-        let service = LossService(configuration: settings.serviceConfiguration, logger: logger)
+        let library = try Self.loadLibrary(settings)
+        let service = LossService(configuration: settings.serviceConfiguration, library: library, logger: logger)
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: service, logger: logger)
         // Handlers first: a SIGTERM sent as soon as the port is announced must already drain.
         SignalHandling.onTermination { signal in
@@ -115,10 +124,29 @@ struct Lossd: ParsableCommand {
         service.connectionCount = { server.connectionCount }
         if ownsMalloc { MemoryPolicy.trimWhenIdle { service.activity } }
         logger.info("lossd listening", metadata: [
+            "custom_losses": "\(library.customNames.count)",
             "address": "\(settings.serverConfiguration.host):\(server.localPort)",
             "workers": "\(settings.serviceConfiguration.workers.workers)",
             "kernels": "\(KernelBuild.summary)",
         ])
         dispatchMain()
+    }
+
+    /// The custom losses of `--loss-dir`, validated before the port opens. A bad file ends the
+    /// process with status 1 and `lossd: path:line:column: reason` (and the caret line) on stderr.
+    static func loadLibrary(_ settings: Settings) throws -> LossLibrary {
+        let configuration = settings.serviceConfiguration
+        guard let directory = settings.lossDirectory else {
+            return LossLibrary(readOnly: settings.readOnlyLosses, limits: configuration.expressionLimits)
+        }
+        let store = DefinitionStore(directory: directory)
+        do {
+            let definitions = try store.loadAll(limits: configuration.expressionLimits)
+            return LossLibrary(definitions: definitions, store: store, readOnly: settings.readOnlyLosses,
+                               limits: configuration.expressionLimits)
+        } catch {
+            FileHandle.standardError.write(Data("lossd: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -12,6 +12,17 @@ struct OptionResolver {
         return raw
     }
 
+    /// A switch: the flag when given, else the variable (`1`/`true`/`yes` or `0`/`false`/`no`).
+    func bool(_ flag: Bool, _ variable: String) throws -> Bool {
+        if flag { return true }
+        guard let raw = try string(nil, variable) else { return false }
+        switch raw.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ValidationError("\(variable)=\(raw) must be 1, true, yes, 0, false or no")
+        }
+    }
+
     /// An integer within `range`.
     func integer(_ flag: Int?, _ variable: String, in range: ClosedRange<Int>) throws -> Int? {
         let value: Int

@@ -10,6 +10,10 @@ struct Settings {
     var serverConfiguration = HTTPServer.Configuration()
     var logLevel = Logger.Level.info
     var logFormat = LogFormat.text
+    /// `--loss-dir`: where custom-loss definitions live; `nil` keeps them in memory.
+    var lossDirectory: String?
+    /// `--read-only-losses`: definitions cannot be changed over HTTP.
+    var readOnlyLosses = false
 
     /// How log lines are written to stderr.
     enum LogFormat: String {
@@ -61,6 +65,8 @@ struct Settings {
         limits.maxDepth = try resolver.integer(command.expressionMaxDepth, "LOSSD_EXPRESSION_MAX_DEPTH", in: 1...1024) ?? limits.maxDepth
         limits.workBudget = try resolver.integer(command.expressionWorkBudget, "LOSSD_EXPRESSION_WORK_BUDGET", in: 1...(1 << 50)) ?? limits.workBudget
         serviceConfiguration.expressionLimits = limits
+        lossDirectory = try resolver.string(command.lossDir, "LOSSD_LOSS_DIR")
+        readOnlyLosses = try resolver.bool(command.readOnlyLosses, "LOSSD_READ_ONLY_LOSSES")
 
         if let name = try resolver.string(command.logLevel, "LOSSD_LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: name.lowercased()) else {

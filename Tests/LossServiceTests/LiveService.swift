@@ -12,10 +12,11 @@ final class LiveService: @unchecked Sendable {
     let server: HTTPServer
     var base: String { "http://127.0.0.1:\(server.localPort)" }
 
-    init(workers: WorkerPool.Configuration = .init(workers: 2, queueDepth: 16), maxBodySize: Int? = nil) throws {
+    init(workers: WorkerPool.Configuration = .init(workers: 2, queueDepth: 16), maxBodySize: Int? = nil,
+         library: LossLibrary? = nil) throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        service = LossService(configuration: .init(workers: workers), logger: logger)
+        service = LossService(configuration: .init(workers: workers), library: library, logger: logger)
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         if let maxBodySize { configuration.maxBodySize = maxBodySize }

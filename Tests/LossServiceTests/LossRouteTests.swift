@@ -105,7 +105,7 @@ import LossCore
     @Test("a wrong method is a 405 with Allow")
     func wrongMethod() async throws {
         let live = try LiveService()
-        let reply = try await live.send("DELETE", "/v1/losses/mse")
+        let reply = try await live.send("PATCH", "/v1/losses/mse")
         #expect(reply.status == 405)
         #expect(reply.headers["allow"]?.contains("POST") == true)
     }

@@ -66,11 +66,13 @@ import Yams
         let paths = try #require(spec["paths"] as? [String: Any])
         let expected: [String: [String]] = [
             "/healthz": ["get"], "/readyz": ["get"], "/metrics": ["get"], "/openapi.yaml": ["get"],
-            "/v1/losses": ["get"], "/v1/losses/{name}": ["get", "post"],
+            "/v1/losses": ["get"], "/v1/losses/{name}": ["get", "post", "put", "delete"],
             "/v2": ["get"], "/v2/health/live": ["get"], "/v2/health/ready": ["get"],
             "/v2/models/{name}": ["get"], "/v2/models/{name}/ready": ["get"], "/v2/models/{name}/infer": ["post"],
             "/v2/models/{name}/versions/{version}": ["get"], "/v2/models/{name}/versions/{version}/ready": ["get"],
             "/v2/models/{name}/versions/{version}/infer": ["post"],
+            "/v2/repository/index": ["post"], "/v2/repository/models/{name}/load": ["post"],
+            "/v2/repository/models/{name}/unload": ["post"],
         ]
         #expect(Set(paths.keys) == Set(expected.keys))
         for (path, methods) in expected {

@@ -71,8 +71,8 @@ import Testing
     @Test("a method a route does not allow — QUERY, a typo, TRACE — is 405 listing the route's methods in Allow")
     func methodNotAllowed() {
         let cases: [(String, String, String)] = [
-            ("/v1/losses/dice", "QUERY", "GET, HEAD, POST"),
-            ("/v1/losses/dice", "PUT", "GET, HEAD, POST"),
+            ("/v1/losses/dice", "QUERY", "GET, HEAD, POST, PUT, DELETE"),
+            ("/v1/losses/dice", "PATCH", "GET, HEAD, POST, PUT, DELETE"),
             ("/healthz", "QUERY", "GET, HEAD"),
             ("/metrics", "POST", "GET, HEAD"),
             ("/v2/models/dice/infer", "GET", "POST"),

@@ -9,7 +9,7 @@ import Testing
         let live = try LiveService()
         let reply = try await live.send("QUERY", "/v1/losses/dice", body: #"{"input": [1.0], "target": [1.0]}"#)
         #expect(reply.status == 405, "\(reply.text)")
-        #expect(reply.headers["allow"] == "GET, HEAD, POST")
+        #expect(reply.headers["allow"] == "GET, HEAD, POST, PUT, DELETE")
         #expect(reply.json["code"] as? String == "method_not_allowed")
         let kserve = try await live.send("QUERY", "/v2/models/dice/infer")
         #expect(kserve.status == 405)

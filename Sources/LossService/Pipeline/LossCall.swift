@@ -1,4 +1,5 @@
 import LossCore
+import LossExpressions
 
 /// One loss computation as a wire format decoded it: which loss, its raw parameters, its tensors
 /// by role, and what the client asked to get back.
@@ -25,7 +26,9 @@ struct LossCall: Sendable {
     var outputs: [Output] = ResultTensor.allCases.map { Output(tensor: $0, binary: false) }
     /// A client's request id to echo in the body (KServe's `id`).
     var id: String?
+    /// The named custom loss the route resolved, if any (``loss`` is then ``ExpressionLoss``).
+    var definition: LossDefinition?
 
     /// The loss's canonical name, which responses report.
-    var lossName: String { loss.descriptor.name }
+    var lossName: String { definition?.name ?? loss.descriptor.name }
 }

@@ -31,7 +31,7 @@ struct LossEvaluation: Sendable {
     /// encoder comparing it with the actual shape, which then lays the body out again.
     var expectedLossShape: [Int] {
         let reduction: ParameterValue? = call.parameters["reduction"]
-            ?? call.loss.descriptor.parameters.first { $0.name == "reduction" }?.defaultValue
+            ?? (call.definition?.descriptor ?? call.loss.descriptor).parameters.first { $0.name == "reduction" }?.defaultValue
         if case .string("none")? = reduction { return gradientShape }
         return []
     }
@@ -39,6 +39,9 @@ struct LossEvaluation: Sendable {
     /// Evaluates the loss, allocating its gradient.
     /// - Throws: ``ServiceError`` 422 for unusable parameters or tensors.
     func result() throws(ServiceError) -> LossResult {
+        if let definition = call.definition {
+            return try DefinedLossCall.evaluate(definition, call: call, registry: registry, limits: expressionLimits)
+        }
         if call.loss == ExpressionLoss.self {
             return try ExpressionCall.evaluate(call, registry: registry, limits: expressionLimits)
         }

@@ -24,6 +24,10 @@ struct Route: Sendable {
         /// A loss computation: decode → evaluate → encode on the worker pool, in the formats the
         /// negotiation picks (``LossService/compute(_:request:formats:)``).
         case compute(any WireFormatNegotiation)
+        /// An operator route on the loss definitions (`PUT`/`DELETE /v1/losses/{name}`, the KServe
+        /// repository extension): runs on the worker pool with the request (its body is the
+        /// definition; storing it may fsync), and is answered for names not defined yet.
+        case definitions(@Sendable (LossService, RouteMatch, HTTPRequest) throws(ServiceError) -> HTTPResponse)
     }
 
     /// The template, e.g. `/v1/losses/{name}`: the `route` label of metrics and logs.
@@ -76,6 +80,13 @@ extension Route {
     static func get(_ answer: @escaping @Sendable (LossService, RouteMatch) throws(ServiceError) -> HTTPResponse)
         -> [(method: String, handler: Handler)] {
         [("GET", .immediate(answer)), ("HEAD", .immediate(answer))]
+    }
+
+    /// `method` changes or lists loss definitions (``Handler/definitions(_:)``).
+    static func definitions(_ method: String,
+                            _ answer: @escaping @Sendable (LossService, RouteMatch, HTTPRequest) throws(ServiceError) -> HTTPResponse)
+        -> [(method: String, handler: Handler)] {
+        [(method, .definitions(answer))]
     }
 
     /// `POST` runs the loss in the formats `negotiation` picks.

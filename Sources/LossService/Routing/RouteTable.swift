@@ -14,40 +14,47 @@ struct RouteTable: Sendable {
 
     /// The match for `path`; never throws — a path no route serves is a match with a ``RouteMatch/failure``.
     func match(_ path: String, registry: LossRegistry) -> RouteMatch {
+        match(path, losses: LossSnapshot(registry: registry, custom: [:]))
+    }
+
+    /// The match for `path`, resolving `{name}` among the built-in and custom losses of `losses`.
+    func match(_ path: String, losses: LossSnapshot) -> RouteMatch {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         for route in routes where route.segments.count == parts.count {
             guard zip(route.segments, parts).allSatisfy({ segment, part in
                 if case .literal(let text) = segment { return part == text }
                 return true
             }) else { continue }
-            return resolve(route, parts: parts, registry: registry)
+            return resolve(route, parts: parts, losses: losses)
         }
-        return RouteMatch(route: nil, loss: nil, failure: ServiceError(.notFound, code: "not_found", "no route for \(path)"))
+        return RouteMatch(route: nil, loss: nil, name: nil, failure: ServiceError(.notFound, code: "not_found", "no route for \(path)"))
     }
 
-    private func resolve(_ route: Route, parts: [Substring], registry: LossRegistry) -> RouteMatch {
-        var loss: (any Loss.Type)? = route.fixedLoss
+    private func resolve(_ route: Route, parts: [Substring], losses: LossSnapshot) -> RouteMatch {
+        var loss: ServedLoss? = route.fixedLoss.map(ServedLoss.builtin)
+        var name: String?
         for (segment, part) in zip(route.segments, parts) {
             switch segment {
             case .literal:
                 continue
             case .loss:
-                let name = String(part).removingPercentEncodingOrSelf
-                loss = registry.loss(named: name)
+                let decoded = String(part).removingPercentEncodingOrSelf
+                name = decoded
+                loss = losses.loss(named: decoded)
                 guard loss != nil else {
-                    return RouteMatch(route: route, loss: nil, failure: ServiceError.unknownLoss(name, registry: registry))
+                    return RouteMatch(route: route, loss: nil, name: name, failure: losses.unknownLoss(decoded))
                 }
             case .version:
                 let version = String(part).removingPercentEncodingOrSelf
                 guard version == KServeModelMetadata.modelVersion else {
-                    let model = loss?.descriptor.name ?? ""
-                    return RouteMatch(route: route, loss: loss, failure: ServiceError(
+                    let model = loss?.name ?? ""
+                    return RouteMatch(route: route, loss: loss, name: name, failure: ServiceError(
                         .notFound, code: "unknown_version",
                         "model '\(model)' has no version '\(version.prefix(32))' (only '\(KServeModelMetadata.modelVersion)')",
                         field: "version"))
                 }
             }
         }
-        return RouteMatch(route: route, loss: loss, failure: nil)
+        return RouteMatch(route: route, loss: loss, name: name, failure: nil)
     }
 }
