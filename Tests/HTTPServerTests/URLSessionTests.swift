@@ -7,8 +7,8 @@ import Testing
 
 @Suite("Real clients: URLSession and curl")
 struct URLSessionTests {
-    private func fetch(_ request: URLRequest) async throws -> (Int, HTTPURLResponse, Data) {
-        let (data, response) = try await URLSession.shared.data(for: request)
+    private func fetch(_ request: URLRequest, session: URLSession = .shared) async throws -> (Int, HTTPURLResponse, Data) {
+        let (data, response) = try await session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         return (http.statusCode, http, data)
     }
@@ -29,7 +29,11 @@ struct URLSessionTests {
     @Test func sequentialURLSessionRequestsReuseTheConnection() async throws {
         let server = try TestServer()
         let url = URL(string: "http://127.0.0.1:\(server.port)/again")!
-        for _ in 0..<5 { _ = try await fetch(URLRequest(url: url)) }
+        // A session of its own: the shared one's connection cache is shared with every test
+        // running in parallel, and evicting this test's idle connection there would close it.
+        let session = URLSession(configuration: .ephemeral)
+        defer { session.finishTasksAndInvalidate() }
+        for _ in 0..<5 { _ = try await fetch(URLRequest(url: url), session: session) }
         #expect(server.server.connectionCount == 1)
     }
 
